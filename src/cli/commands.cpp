@@ -1,0 +1,14 @@
+#include "cli/command.hpp"
+
+namespace forja {
+
+CommandSpec version_command();
+
+const std::vector<CommandSpec>& all_commands() {
+  static const std::vector<CommandSpec> commands = {
+      version_command(),
+  };
+  return commands;
+}
+
+}  // namespace forja

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace forja {
+
+// A place in an input file, for error messages ("file:line:column").
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based; 0 when unknown
+  [[nodiscard]] std::string str() const;
+};
+
+// How to reach a host and become root on it; resolved from defaults, groups and the host entry.
+struct Connection {
+  std::string address;              // IP or DNS name; defaults to the host name
+  int port = 22;
+  std::string user;                 // empty: ~/.ssh/config or the local user name
+  std::string key_file;             // empty: ssh-agent, then ~/.ssh/config / default keys
+  std::string known_hosts;          // empty: ~/.ssh/known_hosts
+  std::string password_env;         // env var holding the SSH password (never the password)
+  bool become = false;              // run privileged commands through sudo
+  std::string become_user = "root";
+  std::string become_password_env;  // env var holding the sudo password, when sudo asks one
+  int connect_timeout = 10;         // seconds
+};
+
+// One managed host with its resolved connection, groups and variables.
+struct Host {
+  std::string name;
+  Connection connection;
+  std::vector<std::string> groups;  // every group it belongs to, ancestors included, plus "all"
+  YAML::Node vars;                  // merged map: defaults < groups (outer first) < host
+  SourceLocation where;
+};
+
+// A named group: direct member hosts and child groups.
+struct Group {
+  std::string name;
+  std::vector<std::string> hosts;
+  std::vector<std::string> children;
+  YAML::Node vars;
+  SourceLocation where;
+};
+
+// A fully resolved inventory.
+struct Inventory {
+  std::string path;
+  std::vector<Host> hosts;             // in file order
+  std::map<std::string, Group> groups;
+
+  // Hosts matching a pattern: "all", a host or group name, globs ("web*"), unions ("a:b"),
+  // intersections ("web:&centos") and exclusions ("all:!lb"). Unknown names are bad input.
+  [[nodiscard]] Result<std::vector<const Host*>> match(std::string_view pattern) const;
+  [[nodiscard]] const Host* find_host(std::string_view name) const;
+};
+
+}  // namespace forja

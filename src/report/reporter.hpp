@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace forja {
+
+// The one place that prints. Whole lines (or whole blocks) are written atomically, so output
+// from parallel hosts never interleaves mid-line.
+class Reporter {
+ public:
+  explicit Reporter(std::FILE* out = stdout, std::FILE* err = stderr);
+
+  // Write one line (a newline is added) to stdout.
+  void line(std::string_view text);
+  // Write several lines as one uninterrupted block to stdout.
+  void block(const std::vector<std::string>& lines);
+  // Write one line to stderr.
+  void error_line(std::string_view text);
+  // Show a transient status line on a terminal (nothing when stderr is not a terminal).
+  void progress(std::string_view text);
+
+  [[nodiscard]] bool color() const { return m_color; }
+  // Wrap text in an ANSI color (green, yellow, red, bold, dim) when color is on.
+  [[nodiscard]] std::string paint(std::string_view color, std::string_view text) const;
+
+ private:
+  void clear_progress_locked();
+  std::mutex m_mutex;
+  std::FILE* m_out;
+  std::FILE* m_err;
+  bool m_color = false;
+  bool m_tty_err = false;
+  bool m_progress_shown = false;
+};
+
+// The process-wide reporter.
+Reporter& reporter();
+
+}  // namespace forja
