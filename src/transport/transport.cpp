@@ -29,16 +29,22 @@ Result<Command> apply_become(const Command& command, const Connection& connectio
 }
 
 std::vector<std::string> atomic_write_argv(const UploadSpec& spec) {
-  // $1 = destination, $2 = mode, $3 = owner, $4 = group. The temp file lives in the same
-  // directory so the final mv is an atomic rename(2) on the same filesystem.
+  // $1 = destination, $2 = mode, $3 = owner, $4 = group, $5 = validate command, $6 = backup.
+  // The temp file lives in the same directory so the final mv is an atomic rename(2) on the
+  // same filesystem; on any failure the temp file is removed and the live file is untouched.
   static const char* k_script =
       "set -e; dest=$1; dir=$(dirname \"$dest\"); base=$(basename \"$dest\");"
       " tmp=$(mktemp \"$dir/.$base.forja-XXXXXX\"); trap 'rm -f \"$tmp\"' EXIT;"
       " cat > \"$tmp\"; chmod \"$2\" \"$tmp\";"
       " if [ -n \"$3\" ]; then chown \"$3\" \"$tmp\"; fi;"
       " if [ -n \"$4\" ]; then chgrp \"$4\" \"$tmp\"; fi;"
+      " if [ -n \"$5\" ]; then check=$(printf '%s' \"$5\" | sed \"s|%s|$tmp|g\");"
+      " if ! out=$(sh -c \"$check\" 2>&1); then echo \"validation failed: $5\" >&2;"
+      " printf '%s\\n' \"$out\" | tail -n 20 >&2; exit 65; fi; fi;"
+      " if [ \"$6\" = 1 ] && [ -f \"$dest\" ]; then cp -p \"$dest\" \"$dest.forja-backup\"; fi;"
       " mv -f \"$tmp\" \"$dest\"; trap - EXIT";
-  return {"sh", "-c", k_script, "forja-write", spec.path, spec.mode, spec.owner, spec.group};
+  return {"sh",       "-c",         k_script,     "forja-write", spec.path,
+          spec.mode,  spec.owner,   spec.group,   spec.validate, spec.backup ? "1" : "0"};
 }
 
 Result<ExecResult> Transport::exec(const Command& command) {

@@ -32,6 +32,8 @@ struct UploadSpec {
   std::string owner;  // empty: leave as created
   std::string group;  // empty: leave as created
   Privilege privilege = Privilege::user;
+  std::string validate;  // shell command run on the candidate first; %s = its path
+  bool backup = false;   // keep the replaced file as PATH.forja-backup
 };
 
 // A connection to one host. Owned and used by one thread at a time.

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "inventory/model.hpp"
+#include "resources/args.hpp"
+#include "transport/transport.hpp"
+#include "util/error.hpp"
+
+namespace forja {
+
+// What a resource needs to know about the host's platform (filled from gathered facts).
+struct Platform {
+  std::string os_family;        // "debian" or "redhat"
+  std::string distribution;     // "debian", "ubuntu", "centos", "rocky", ...
+  std::string version;          // "12", "22.04", "7", "9"
+  std::string package_manager;  // "apt", "dnf" or "yum"
+  std::string init_system;      // "systemd" or "other"
+};
+
+// A read-only command whose exit status and stdout describe the current state.
+// Probes of all states of a host are sent together, in one round trip.
+struct Probe {
+  std::vector<std::string> argv;
+};
+
+// What a probe returned.
+struct ProbeOutput {
+  int exit_status = 0;
+  std::string out;
+};
+
+enum class ChangeKind {
+  none,     // converged: nothing to do
+  change,   // commands will run
+  unknown,  // cannot be known before an earlier change is applied
+};
+
+// The plan for one state on one host: what differs and the commands that fix it.
+struct Change {
+  ChangeKind kind = ChangeKind::none;
+  std::string summary;            // what will change ("install haproxy") or why not ("installed 2.6.12")
+  std::vector<Command> commands;  // run in order, each must exit 0
+  std::string diff;               // unified diff of file content, if any
+};
+
+// One declared state, validated: knows its probes and how to turn their output into a Change.
+// Implementations are pure: no I/O, no dry-run flag; the engine decides what runs.
+class Resource {
+ public:
+  virtual ~Resource() = default;
+  // The probes whose outputs plan() receives, in the same order.
+  [[nodiscard]] virtual std::vector<Probe> probes(const Platform& platform) const = 0;
+  // Desired state vs probe outputs.
+  [[nodiscard]] virtual Result<Change> plan(const std::vector<ProbeOutput>& outputs,
+                                            const Platform& platform) const = 0;
+  // Packages this state installs (the engine merges them into one transaction per host).
+  [[nodiscard]] virtual std::vector<std::string> packages_to_install() const { return {}; }
+  // Whether planning again after apply must find nothing to do (false for unguarded commands
+  // and handler actions such as restart, which by definition run every time they are asked).
+  [[nodiscard]] virtual bool converges() const { return true; }
+};
+
+// What building a resource may use besides its arguments: the host's variables (for
+// templates) and the directory relative paths (source:, src:) resolve against.
+struct BuildContext {
+  YAML::Node vars;       // the host's template context
+  std::string base_dir;  // the directory of the file that declared the state
+};
+
+// A resource type: its name, the arguments it accepts, and how to build one from arguments.
+struct ResourceType {
+  std::string name;
+  std::string help;
+  std::vector<ArgSpec> args;  // the state's own arguments (common ones are handled by the loader)
+  std::function<Result<std::unique_ptr<Resource>>(const Args&, const BuildContext&)> make;
+};
+
+// Every resource type, by name.
+[[nodiscard]] const std::vector<ResourceType>& resource_types();
+[[nodiscard]] const ResourceType* find_resource_type(std::string_view name);
+
+}  // namespace forja
