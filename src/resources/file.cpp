@@ -36,6 +36,22 @@ std::string resolve(const std::string& base_dir, const std::string& path) {
   return (std::filesystem::path(base_dir) / path).lexically_normal().string();
 }
 
+// A template path: as given (absolute or relative to the state file), else in a templates/
+// directory beside the state file or in one of its parents (playbooks/states -> ../../templates).
+std::string find_template(const std::string& base_dir, const std::string& src) {
+  auto direct = resolve(base_dir, src);
+  if (std::filesystem::is_regular_file(direct)) return direct;
+  if (!src.empty() && src[0] == '/') return {};
+  auto dir = std::filesystem::absolute(base_dir);
+  for (int up = 0; up < 4 && !dir.empty(); ++up) {
+    auto candidate = dir / "templates" / src;
+    if (std::filesystem::is_regular_file(candidate)) return candidate.lexically_normal().string();
+    if (dir == dir.parent_path()) break;
+    dir = dir.parent_path();
+  }
+  return {};
+}
+
 // Mode/owner/group fix-ups shared by files and directories.
 void plan_attributes(const FileStatus& s, const std::string& path, const std::string& mode,
                      const std::string& owner, const std::string& group, Change& change,
@@ -255,13 +271,11 @@ ResourceType template_type() {
   return {"template",
           "A file rendered locally from a Mustache template with the host's variables and facts.",
           args, [](const Args& a, const BuildContext& ctx) -> Result<std::unique_ptr<Resource>> {
-            auto path = resolve(ctx.base_dir, a.str("src"));
-            if (!std::filesystem::is_regular_file(path)) {
-              auto alt = resolve(ctx.base_dir, "../templates/" + a.str("src"));
-              if (!std::filesystem::is_regular_file(alt)) {
-                return std::unexpected(a.error("src", "no such template: " + path));
-              }
-              path = alt;
+            auto path = find_template(ctx.base_dir, a.str("src"));
+            if (path.empty()) {
+              return std::unexpected(a.error("src", "no such template: " + a.str("src") +
+                                                        " (looked in " + ctx.base_dir +
+                                                        " and templates/ above it)"));
             }
             auto rendered = render_template(read_file(path), ctx.vars, SourceLocation{path, 1, 1});
             if (!rendered) return std::unexpected(rendered.error());

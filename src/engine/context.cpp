@@ -1,0 +1,45 @@
+#include "engine/context.hpp"
+
+namespace forja {
+
+namespace {
+
+void merge_into(YAML::Node& target, const YAML::Node& source) {
+  if (!source.IsMap()) return;
+  for (const auto& kv : source) target[kv.first.Scalar()] = YAML::Clone(kv.second);
+}
+
+YAML::Node host_entry(const Playbook& book, const Host& h) {
+  YAML::Node entry(YAML::NodeType::Map);
+  merge_into(entry, book.vars);
+  merge_into(entry, h.vars);
+  entry["name"] = h.name;
+  entry["address"] = h.connection.address;
+  return entry;
+}
+
+}  // namespace
+
+YAML::Node host_context(const Playbook& book, const Inventory& inventory, const Host& host,
+                        const YAML::Node& facts) {
+  YAML::Node ctx(YAML::NodeType::Map);
+  merge_into(ctx, book.vars);
+  merge_into(ctx, host.vars);
+  ctx["inventory_hostname"] = host.name;
+  YAML::Node self(YAML::NodeType::Map);
+  self["name"] = host.name;
+  self["address"] = host.connection.address;
+  ctx["host"] = self;
+  ctx["facts"] = facts.IsDefined() ? YAML::Clone(facts) : YAML::Node(YAML::NodeType::Map);
+  YAML::Node groups(YAML::NodeType::Map);
+  for (const auto& h : inventory.hosts) {
+    for (const auto& g : h.groups) {
+      YAML::Node list = groups[g];
+      list.push_back(host_entry(book, h));
+    }
+  }
+  ctx["groups"] = groups;
+  return ctx;
+}
+
+}  // namespace forja

@@ -1,0 +1,163 @@
+#include "engine/host_plan.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "template/render.hpp"
+
+namespace forja {
+
+namespace {
+
+SourceLocation at(const SourceLocation& base, const YAML::Node& node) {
+  SourceLocation loc = base;
+  if (node.Mark().line >= 0) {
+    loc.line = node.Mark().line + 1;
+    loc.column = node.Mark().column + 1;
+  }
+  return loc;
+}
+
+// A copy of node with every templated scalar rendered.
+Result<YAML::Node> render_node(const YAML::Node& node, const YAML::Node& context,
+                               const SourceLocation& file) {
+  if (node.IsScalar()) {
+    if (!has_template_tags(node.Scalar())) return YAML::Clone(node);
+    auto text = render_template(node.Scalar(), context, at(file, node));
+    if (!text) return std::unexpected(text.error());
+    return YAML::Node(*text);
+  }
+  if (node.IsSequence()) {
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const auto& item : node) {
+      auto r = render_node(item, context, file);
+      if (!r) return r;
+      out.push_back(*r);
+    }
+    return out;
+  }
+  if (node.IsMap()) {
+    // Keep the original marks for error messages: render in place on a clone.
+    YAML::Node out = YAML::Clone(node);
+    for (auto kv : out) {
+      if (kv.second.IsScalar() && has_template_tags(kv.second.Scalar())) {
+        auto text = render_template(kv.second.Scalar(), context, at(file, kv.second));
+        if (!text) return std::unexpected(text.error());
+        kv.second = *text;
+      } else if (!kv.second.IsScalar()) {
+        auto r = render_node(kv.second, context, file);
+        if (!r) return r;
+        out[kv.first.Scalar()] = *r;
+      }
+    }
+    return out;
+  }
+  return YAML::Clone(node);
+}
+
+Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context, bool handler) {
+  const auto* type = find_resource_type(decl.type);
+  if (!type) return bad_input(decl.where.str() + ": unknown resource type '" + decl.type + "'");
+  auto rendered = render_node(decl.node, context, decl.where);
+  if (!rendered) return std::unexpected(rendered.error());
+  const auto name_node = (*rendered)[decl.type];
+  std::string name;
+  std::vector<std::string> names;
+  if (name_node.IsSequence()) {
+    for (const auto& n : name_node) names.push_back(n.Scalar());
+    for (const auto& n : names) name += (name.empty() ? "" : ",") + n;
+  } else {
+    name = name_node.Scalar();
+  }
+  Args args(decl.type, name, *rendered, decl.where);
+  args.name_list = names;
+  if (auto r = args.check(type->args, common_state_keys()); !r) return std::unexpected(r.error());
+  auto resource = type->make(args, BuildContext{context, decl.base_dir});
+  if (!resource) return std::unexpected(resource.error());
+  PlannedState ps;
+  ps.decl = &decl;
+  ps.resource = std::move(*resource);
+  ps.is_handler = handler;
+  ps.requires_ids = decl.require;
+  for (const char* key : {"owner", "user"})
+    if (args.has(key)) ps.requires_ids.push_back("user[" + args.str(key) + "]");
+  if (args.has("group")) ps.requires_ids.push_back("group[" + args.str("group") + "]");
+  if (decl.type == "service") ps.requires_ids.push_back("package:" + name);
+  return ps;
+}
+
+}  // namespace
+
+Result<HostDecls> select_decls(const Playbook& book, const Inventory& inventory, const Host& host,
+                               const std::vector<std::string>& tags) {
+  HostDecls out;
+  for (const auto& play : book.plays) {
+    auto hosts = inventory.match(play.hosts);
+    if (!hosts) {
+      return bad_input(play.where.str() + ": play '" + play.name + "': " + hosts.error().message);
+    }
+    if (std::find(hosts->begin(), hosts->end(), &host) == hosts->end()) continue;
+    for (const auto& s : play.states) {
+      bool tagged = tags.empty() || std::any_of(s.tags.begin(), s.tags.end(), [&](auto& t) {
+                      return std::find(tags.begin(), tags.end(), t) != tags.end();
+                    });
+      if (tagged) out.states.push_back(&s);
+    }
+    for (const auto& h : play.handlers) out.handlers.push_back(&h);
+  }
+  return out;
+}
+
+Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& context) {
+  HostStates host;
+  for (const auto* d : decls.states) {
+    auto ps = build_one(*d, context, false);
+    if (!ps) return std::unexpected(ps.error());
+    host.states.push_back(std::move(*ps));
+  }
+  for (const auto* d : decls.handlers) {
+    auto ps = build_one(*d, context, true);
+    if (!ps) return std::unexpected(ps.error());
+    host.handlers.push_back(std::move(*ps));
+  }
+  // Keep only implicit requisites that name a state of this host; resolve "package:NAME".
+  std::set<std::string> ids;
+  for (const auto& s : host.states) ids.insert(s.decl->id);
+  for (auto& s : host.states) {
+    std::vector<std::string> kept;
+    for (const auto& r : s.requires_ids) {
+      if (r.rfind("package:", 0) == 0) {
+        auto pkg = r.substr(8);
+        for (const auto& other : host.states) {
+          if (other.decl->type != "package") continue;
+          auto names = other.resource->packages_to_install();
+          if (std::find(names.begin(), names.end(), pkg) != names.end()) kept.push_back(other.decl->id);
+        }
+      } else if (ids.contains(r) && r != s.decl->id) {
+        kept.push_back(r);
+      }
+    }
+    s.requires_ids = kept;
+  }
+  return host;
+}
+
+std::vector<std::string> changing_prerequisites(const HostStates& host, std::size_t index) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  std::vector<std::string> todo = host.states[index].requires_ids;
+  while (!todo.empty()) {
+    auto id = todo.back();
+    todo.pop_back();
+    if (!seen.insert(id).second) continue;
+    for (std::size_t i = 0; i < index; ++i) {
+      const auto& s = host.states[i];
+      if (s.decl->id != id) continue;
+      if (s.change.kind != ChangeKind::none) out.push_back(id);
+      todo.insert(todo.end(), s.requires_ids.begin(), s.requires_ids.end());
+    }
+  }
+  return out;
+}
+
+}  // namespace forja

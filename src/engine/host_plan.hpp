@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/context.hpp"
+#include "playbook/model.hpp"
+#include "resources/resource.hpp"
+
+namespace forja {
+
+// One state of one host: its declaration, the resource built from it, and its current plan.
+struct PlannedState {
+  const StateDecl* decl = nullptr;
+  std::unique_ptr<Resource> resource;
+  Change change;
+  std::vector<std::string> requires_ids;  // explicit `require` plus implicit ones (owner, user…)
+  bool is_handler = false;
+};
+
+// The states (in order) and handlers that apply to one host.
+struct HostStates {
+  std::vector<PlannedState> states;
+  std::vector<PlannedState> handlers;
+};
+
+// Which declarations apply to a host (plays whose pattern matches it, in playbook order),
+// filtered by tags (empty = all).
+struct HostDecls {
+  std::vector<const StateDecl*> states;
+  std::vector<const StateDecl*> handlers;
+};
+[[nodiscard]] Result<HostDecls> select_decls(const Playbook& book, const Inventory& inventory,
+                                             const Host& host,
+                                             const std::vector<std::string>& tags);
+
+// Render each declaration with the host's context and build its resource (validating argument
+// types and values). Pure: no host I/O.
+[[nodiscard]] Result<HostStates> build_host_states(const HostDecls& decls,
+                                                   const YAML::Node& context);
+
+// The states a host's state at `index` waits for (requires), transitively, that are changing.
+[[nodiscard]] std::vector<std::string> changing_prerequisites(const HostStates& host,
+                                                              std::size_t index);
+
+}  // namespace forja

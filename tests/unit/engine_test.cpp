@@ -1,0 +1,139 @@
+#include <catch2/catch.hpp>
+
+#include "engine/host_plan.hpp"
+#include "engine/probe_runner.hpp"
+#include "playbook/load.hpp"
+#include "util/process.hpp"
+
+using namespace forja;
+
+TEST_CASE("probe script output splits back into one output per probe, exactly", "[engine][probes]") {
+  std::vector<Probe> probes = {
+      {{"printf", "%s", "no trailing newline"}},
+      {{"sh", "-c", "echo two lines; echo second; exit 3"}},
+      {{"sh", "-c", "printf '@@forja-fake 0\\n'"}},  // output that looks like a marker
+      {{"true"}},
+  };
+  std::string marker = "@@forja-0123456789abcdef";
+  ProcessOptions opts;
+  opts.input = probe_script(probes, marker);
+  auto run = run_process({"sh", "-s"}, opts);
+  REQUIRE(run);
+  auto outputs = split_probe_output(run->out, probes.size(), marker);
+  REQUIRE(outputs);
+  REQUIRE(outputs->size() == 4);
+  CHECK((*outputs)[0].out == "no trailing newline");
+  CHECK((*outputs)[0].exit_status == 0);
+  CHECK((*outputs)[1].out == "two lines\nsecond\n");
+  CHECK((*outputs)[1].exit_status == 3);
+  CHECK((*outputs)[2].out == "@@forja-fake 0\n");
+  CHECK((*outputs)[3].out.empty());
+}
+
+TEST_CASE("probes never read the script that carries them", "[engine][probes]") {
+  std::vector<Probe> probes = {{{"cat"}}, {{"echo", "after"}}};
+  ProcessOptions opts;
+  opts.input = probe_script(probes, "@@m");
+  auto run = run_process({"sh", "-s"}, opts);
+  REQUIRE(run);
+  auto outputs = split_probe_output(run->out, 2, "@@m");
+  REQUIRE(outputs);
+  CHECK((*outputs)[0].out.empty());
+  CHECK((*outputs)[1].out == "after\n");
+}
+
+TEST_CASE("a truncated probe output is an error, not a guess", "[engine][probes]") {
+  auto outputs = split_probe_output("@@m 0\nhalf", 2, "@@m");
+  CHECK_FALSE(outputs);
+}
+
+namespace {
+std::string data(const std::string& rel) { return std::string(FORJA_TEST_DATA) + "/" + rel; }
+}  // namespace
+
+TEST_CASE("playbook loads plays, included state files, handlers and requisites", "[engine][playbook]") {
+  auto book = load_playbook(data("playbooks/good/site.yml"));
+  REQUIRE(book);
+  REQUIRE(book->plays.size() == 2);
+  const auto& web = book->plays[1];
+  CHECK(web.hosts == "web");
+  REQUIRE(web.states.size() == 3);
+  CHECK(web.states[0].id == "package[nginx,curl]");
+  CHECK(web.states[1].id == "site-config");
+  CHECK(web.states[1].notify == std::vector<std::string>{"reload-web"});
+  REQUIRE(web.handlers.size() == 1);
+  CHECK(web.handlers[0].id == "reload-web");
+}
+
+TEST_CASE("playbook errors name file:line:col and suggest", "[engine][playbook]") {
+  struct Case {
+    const char* file;
+    const char* expected;
+  };
+  Case cases[] = {
+      {"bad/unknown_type.yml", "unknown_type.yml:3:5: unknown resource type 'pakage' (did you mean 'package'?)"},
+      {"bad/unknown_arg.yml", "unknown_arg.yml:4:5: file: unknown argument 'contnet' (did you mean 'content'?)"},
+      {"bad/unknown_require.yml", "unknown_require.yml:5:5: file[/etc/motd]: requires unknown state 'package[curll]' (did you mean 'package[curl]'?)"},
+      {"bad/duplicate_key.yml", "duplicate_key.yml:5:5: duplicate key 'content'"},
+      {"bad/unknown_handler.yml", "notifies unknown handler 'restart-nginx'"},
+      {"bad/unquoted_template.yml", "must be quoted"},
+      {"bad/missing_required.yml", "missing required argument 'src'"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.file);
+    auto book = load_playbook(data(std::string("playbooks/") + c.file));
+    REQUIRE_FALSE(book);
+    CHECK(book.error().code == ExitCode::bad_input);
+    CHECK_THAT(book.error().message, Catch::Contains(c.expected));
+  }
+}
+
+TEST_CASE("states render with host variables; wrong types after rendering are located errors",
+          "[engine][playbook]") {
+  auto book = load_playbook(data("playbooks/good/site.yml"));
+  REQUIRE(book);
+  HostDecls decls;
+  for (const auto& s : book->plays[1].states) decls.states.push_back(&s);
+  YAML::Node ctx;
+  ctx["motd"] = "hello from {{x}}";  // values are not re-rendered
+  ctx["site_mode"] = "0640";
+  auto built = build_host_states(decls, ctx);
+  REQUIRE(built);
+  Platform debian{"debian", "debian", "12", "apt", "systemd"};
+  auto change = built->states[1].resource->plan({ProbeOutput{0, "missing\n"}}, debian);
+  REQUIRE(change);
+  CHECK(change->kind == ChangeKind::change);
+  CHECK_THAT(change->diff, Catch::Contains("+hello from {{x}}"));
+  CHECK_THAT(change->summary, Catch::Contains("mode 0640"));
+  ctx["site_mode"] = "rw-r--r--";
+  auto bad = build_host_states(decls, ctx);
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(bad.error().message, Catch::Contains("'mode' must be an octal mode"));
+  CHECK_THAT(bad.error().message, Catch::Contains("states/web.yml:5:"));
+}
+
+TEST_CASE("an undefined variable in a state names the variable and the place", "[engine][playbook]") {
+  auto book = load_playbook(data("playbooks/good/site.yml"));
+  REQUIRE(book);
+  HostDecls decls;
+  for (const auto& s : book->plays[1].states) decls.states.push_back(&s);
+  YAML::Node ctx;
+  ctx["site_mode"] = "0644";  // motd missing
+  auto built = build_host_states(decls, ctx);
+  REQUIRE_FALSE(built);
+  CHECK_THAT(built.error().message, Catch::Contains("undefined variable 'motd'"));
+}
+
+TEST_CASE("a service waits for the package that provides it", "[engine][plan]") {
+  auto book = load_playbook(data("playbooks/good/site.yml"));
+  REQUIRE(book);
+  HostDecls decls;
+  for (const auto& s : book->plays[1].states) decls.states.push_back(&s);
+  YAML::Node ctx;
+  ctx["motd"] = "m";
+  ctx["site_mode"] = "0644";
+  auto built = build_host_states(decls, ctx);
+  REQUIRE(built);
+  built->states[0].change.kind = ChangeKind::change;
+  CHECK(changing_prerequisites(*built, 2) == std::vector<std::string>{"package[nginx,curl]"});
+}
