@@ -3,10 +3,12 @@
 namespace forja {
 
 CommandSpec version_command();
+CommandSpec lab_command();
 
 const std::vector<CommandSpec>& all_commands() {
   static const std::vector<CommandSpec> commands = {
       version_command(),
+      lab_command(),
   };
   return commands;
 }

@@ -1,0 +1,139 @@
+// forja lab: the local lab of test hosts (see src/lab/). This file only parses and prints.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "lab/config.hpp"
+#include "lab/lab.hpp"
+#include "lab/plan.hpp"
+#include "lab/tools.hpp"
+#include "report/reporter.hpp"
+
+namespace forja {
+
+namespace {
+
+int report_error(const Error& e) {
+  reporter().error_line("forja: error: " + e.message);
+  return static_cast<int>(e.code);
+}
+
+int finish(const Result<void>& r) { return r ? 0 : report_error(r.error()); }
+
+void print_line(std::string_view text) { reporter().line(text); }
+
+int print_status(const lab::LabPaths& paths) {
+  auto rows = lab::status(paths);
+  if (!rows) return report_error(rows.error());
+  if (rows->empty()) {
+    reporter().line("the lab is down (no hosts); start it with 'forja lab up'");
+    return 0;
+  }
+  std::vector<std::string> lines = {fmt::format("{:<8} {:<12} {:>8}  {}", "HOST", "ADDRESS",
+                                                "PID", "SSH")};
+  for (const auto& row : *rows) {
+    lines.push_back(fmt::format("{:<8} {:<12} {:>8}  {}", row.host.name, row.host.address,
+                                row.pid > 0 ? std::to_string(row.pid) : "-",
+                                row.ssh ? reporter().paint("green", "yes")
+                                        : reporter().paint("red", "no")));
+  }
+  lines.push_back("inventory: " + paths.inventory().string());
+  reporter().block(lines);
+  return 0;
+}
+
+// Replace this process with the system ssh, as `user` on the host, strict host keys.
+int exec_ssh(const lab::LabPaths& paths, const std::string& name, const std::string& user,
+             const std::vector<std::string>& command) {
+  auto host = lab::find_host(paths, name);
+  if (!host) return report_error(host.error());
+  if (auto t = lab::require_tools({{"ssh", "openssh-client"}}); !t) return report_error(t.error());
+  std::vector<std::string> argv = {"ssh",
+                                   "-i", paths.key().string(),
+                                   "-o", "IdentitiesOnly=yes",
+                                   "-o", "StrictHostKeyChecking=yes",
+                                   "-o", "UserKnownHostsFile=" + paths.known_hosts().string(),
+                                   "-o", "ConnectTimeout=5",
+                                   "-l", user,
+                                   host->address};
+  if (!command.empty()) {
+    argv.emplace_back("--");
+    argv.insert(argv.end(), command.begin(), command.end());
+  }
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  ::execvp("ssh", args.data());
+  return report_error(Error{std::string("cannot run ssh: ") + std::strerror(errno)});
+}
+
+}  // namespace
+
+CommandSpec lab_command() {
+  return {"lab", "Run a local lab of real test hosts (systemd + sshd in systemd-nspawn)",
+          [](CLI::App& sub) {
+            sub.description(
+                "The local lab: real hosts for forja's integration tests and demos.\n"
+                "Each host (lab1, lab2, ...) is its own network namespace on the bridge forja0\n"
+                "(10.77.0.1/24) with address 10.77.0.(10+N), booting a real systemd and sshd in\n"
+                "systemd-nspawn over a volatile overlay of a cached Debian bookworm image: every\n"
+                "boot starts clean. Hosts install packages offline from a local repository.\n"
+                "Users: root and vagrant (passwordless sudo) and deploy (sudo asks the password\n"
+                "'forja-lab-sudo'; inventory-deploy.yml names it via $FORJA_LAB_SUDO_PASSWORD),\n"
+                "all taking the lab key. Needs root.\n"
+                "Files: $FORJA_LAB_DIR (default /var/lib/forja-lab): inventory.yml, known_hosts,\n"
+                "id_ed25519, logs/HOST.log; $FORJA_LAB_CACHE (default /var/cache/forja-lab):\n"
+                "base image and package repository.");
+            sub.require_subcommand(1);
+            auto hosts = std::make_shared<int>(lab::k_default_hosts);
+            auto name = std::make_shared<std::string>();
+            auto user = std::make_shared<std::string>("root");
+            auto command = std::make_shared<std::vector<std::string>>();
+
+            auto* up = sub.add_subcommand(
+                "up",
+                "Boot the lab (lab1..labN) and wait until every sshd answers. The first run "
+                "prepares the cached image and repository (minutes); later runs boot 4 hosts "
+                "in seconds. Hosts already running are left alone.");
+            up->add_option("--hosts", *hosts, "How many hosts (1-200)")
+                ->capture_default_str();
+            sub.add_subcommand("down",
+                               "Stop every host; remove their namespaces, veths and the bridge");
+            sub.add_subcommand("status", "Show each host: address, nspawn pid, SSH answering");
+            sub.add_subcommand("prepare",
+                               "Only build the cached base image and the offline package "
+                               "repository (debootstrap, downloads; once)");
+            auto* ssh = sub.add_subcommand(
+                "ssh",
+                "Log in to a host with the system ssh, the lab key and strict host keys.\n"
+                "Example: forja lab ssh lab1 -- systemctl is-system-running\n"
+                "The words after -- go to ssh as they are: the remote shell runs them.");
+            ssh->add_option("name", *name, "Host name (lab1, ...)")->required();
+            ssh->add_option("-l,--user", *user, "Remote user: root, vagrant or deploy")
+                ->capture_default_str();
+            ssh->add_option("command", *command, "Command to run instead of a login shell");
+            auto* stop = sub.add_subcommand(
+                "stop", "Stop one host: it stays in the inventory but no longer answers");
+            stop->add_option("name", *name, "Host name (lab1, ...)")->required();
+            auto* start = sub.add_subcommand("start", "Start one stopped host again");
+            start->add_option("name", *name, "Host name (lab1, ...)")->required();
+
+            return CommandRunner([&sub, hosts, name, user, command]() -> int {
+              auto paths = lab::lab_paths();
+              auto* chosen = sub.get_subcommands().front();
+              const auto& which = chosen->get_name();
+              if (which == "up") return finish(lab::up(paths, *hosts, print_line));
+              if (which == "down") return finish(lab::down(paths, print_line));
+              if (which == "prepare") return finish(lab::prepare(paths, print_line));
+              if (which == "stop") return finish(lab::stop(paths, *name, print_line));
+              if (which == "start") return finish(lab::start(paths, *name, print_line));
+              if (which == "ssh") return exec_ssh(paths, *name, *user, *command);
+              return print_status(paths);
+            });
+          }};
+}
+
+}  // namespace forja

@@ -1,0 +1,156 @@
+#include "lab/base.hpp"
+
+#include <filesystem>
+
+#include "lab/exec.hpp"
+#include "lab/files.hpp"
+#include "lab/render.hpp"
+#include "util/text.hpp"
+
+namespace forja::lab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view k_stamp_file = "etc/forja-lab-base";
+
+// Bind-mounts a directory for the lifetime of the object.
+class BindMount {
+ public:
+  [[nodiscard]] static Result<BindMount> make(const fs::path& from, const fs::path& to) {
+    auto r = run_checked({"mount", "--bind", "-o", "ro", from.string(), to.string()});
+    if (!r) return std::unexpected(r.error());
+    return BindMount(to);
+  }
+  BindMount(BindMount&& other) noexcept : m_target(std::move(other.m_target)) {
+    other.m_target.clear();
+  }
+  BindMount(const BindMount&) = delete;
+  BindMount& operator=(const BindMount&) = delete;
+  BindMount& operator=(BindMount&&) = delete;
+  ~BindMount() {
+    if (!m_target.empty()) (void)run_process({"umount", m_target.string()});
+  }
+
+ private:
+  explicit BindMount(fs::path target) : m_target(std::move(target)) {}
+  fs::path m_target;
+};
+
+Result<void> write(const fs::path& root, std::string_view rel, std::string_view content,
+                   fs::perms mode = fs::perms(0644)) {
+  auto file = root / rel;
+  std::error_code ec;
+  fs::remove(file, ec);  // may be a symlink (resolv.conf)
+  return write_file_atomic(file, content, mode);
+}
+
+Result<void> remove_glob(const fs::path& dir, std::string_view prefix) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return {};
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.path().filename().string().starts_with(prefix)) continue;
+    if (auto r = remove_tree(entry.path()); !r) return r;
+  }
+  return {};
+}
+
+Result<void> customize(const fs::path& root, const LabPaths& paths) {
+  std::string r = root.string();
+  std::error_code ec;
+  fs::remove(root / "etc/hostname", ec);
+  if (auto w = write(root, "etc/resolv.conf", ""); !w) return w;
+  if (auto w = write(root, "etc/hosts", render_etc_hosts()); !w) return w;
+  if (auto w = write(root, "etc/machine-id", ""); !w) return w;
+
+  // SSH: no host keys of the base's own; each host brings its own (bind-mounted).
+  if (auto rm = remove_glob(root / "etc/ssh", "ssh_host_"); !rm) return rm;
+  if (auto w = write(root, "etc/ssh/sshd_config.d/forja-lab.conf", render_sshd_config()); !w) {
+    return w;
+  }
+  if (auto m = make_dirs(root / std::string(k_host_ssh_dir).substr(1)); !m) return m;
+
+  // apt: only the local repo, bind-mounted read-only at k_repo_mount; no recommends.
+  if (auto rm = remove_glob(root / "etc/apt/sources.list.d", ""); !rm) return rm;
+  if (auto w = write(root, "etc/apt/sources.list",
+                     "deb [trusted=yes] file:" + std::string(k_repo_mount) + " ./\n");
+      !w) {
+    return w;
+  }
+  if (auto w = write(root, "etc/apt/apt.conf.d/90forja-lab",
+                     "APT::Install-Recommends \"false\";\nAcquire::Languages \"none\";\n");
+      !w) {
+    return w;
+  }
+  if (auto rm = remove_glob(root / "var/lib/apt/lists", ""); !rm) return rm;
+  if (auto rm = remove_glob(root / "var/cache/apt/archives", ""); !rm) return rm;
+  if (auto rm = remove_glob(root / "var/cache", "forja-download"); !rm) return rm;
+  if (auto m = make_dirs(root / "var/lib/apt/lists/partial"); !m) return m;
+  if (auto m = make_dirs(root / "var/cache/apt/archives/partial"); !m) return m;
+  if (auto m = make_dirs(root / std::string(k_repo_mount).substr(1)); !m) return m;
+
+  // Users: vagrant (passwordless sudo), deploy (sudo asks k_deploy_password).
+  for (auto user : {k_sudo_user, k_password_user}) {
+    auto add = run_in_chroot(r, {"useradd", "--create-home", "--shell", "/bin/bash",
+                                 std::string(user)});
+    if (!add) return std::unexpected(add.error());
+  }
+  ProcessOptions password;
+  password.input = std::string(k_password_user) + ":" + std::string(k_deploy_password) + "\n";
+  if (auto p = run_in_chroot(r, {"chpasswd"}, password); !p) return std::unexpected(p.error());
+  if (auto w = write(root, "etc/sudoers.d/forja-lab-vagrant",
+                     std::string(k_sudo_user) + " ALL=(ALL:ALL) NOPASSWD: ALL\n",
+                     fs::perms(0440));
+      !w) {
+    return w;
+  }
+  if (auto w = write(root, "etc/sudoers.d/forja-lab-deploy",
+                     std::string(k_password_user) + " ALL=(ALL:ALL) ALL\n", fs::perms(0440));
+      !w) {
+    return w;
+  }
+
+  // Package lists from the local repo, so `apt-get install` works without an update first.
+  {
+    auto mount = BindMount::make(paths.repo(), root / std::string(k_repo_mount).substr(1));
+    if (!mount) return std::unexpected(mount.error());
+    if (auto u = run_in_chroot(r, {"apt-get", "update", "-q"}); !u) {
+      return std::unexpected(u.error());
+    }
+  }
+  return write(root, k_stamp_file, std::string(k_base_stamp) + "\n");
+}
+
+}  // namespace
+
+bool base_exists(const LabPaths& paths) { return fs::is_directory(paths.base()); }
+
+bool base_is_current(const LabPaths& paths) {
+  auto stamp = read_file(paths.base() / k_stamp_file);
+  return stamp && trim(*stamp) == k_base_stamp;
+}
+
+Result<void> build_base(const LabPaths& paths, const Progress& progress) {
+  auto tmp = paths.cache / "base.tmp";
+  (void)run_process({"umount", (tmp / std::string(k_repo_mount).substr(1)).string()});
+  if (auto removed = remove_tree(tmp); !removed) return removed;
+  progress("lab: building the host image " + paths.base().string());
+  if (auto c = run_checked({"cp", "-a", "--reflink=auto", paths.bootstrap().string(),
+                            tmp.string()});
+      !c) {
+    return std::unexpected(c.error());
+  }
+  if (auto c = customize(tmp, paths); !c) return c;
+  auto old = paths.cache / "base.old";
+  if (auto removed = remove_tree(old); !removed) return removed;
+  std::error_code ec;
+  if (fs::exists(paths.base())) fs::rename(paths.base(), old, ec);
+  if (!ec) fs::rename(tmp, paths.base(), ec);
+  if (ec) return fail("cannot move " + tmp.string() + " into place: " + ec.message());
+  if (auto removed = remove_tree(old); !removed) return removed;
+  progress("lab: host image ready");
+  return {};
+}
+
+}  // namespace forja::lab

@@ -1,0 +1,36 @@
+#include "lab/config.hpp"
+
+#include <cstdlib>
+
+namespace forja::lab {
+
+namespace {
+std::filesystem::path env_or(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return (value && *value) ? value : fallback;
+}
+}  // namespace
+
+LabPaths lab_paths() {
+  return {env_or("FORJA_LAB_CACHE", "/var/cache/forja-lab"),
+          env_or("FORJA_LAB_DIR", "/var/lib/forja-lab")};
+}
+
+const std::vector<std::string>& base_packages() {
+  static const std::vector<std::string> packages = {
+      "systemd", "systemd-sysv", "dbus",     "openssh-server", "sudo",   "iproute2",
+      "python3", "procps",       "ca-certificates", "less", "iputils-ping", "libpam-systemd",
+  };
+  return packages;
+}
+
+const std::vector<std::string>& repo_packages() {
+  static const std::vector<std::string> packages = {
+      "firewalld",   "haproxy",     "python3-venv", "python3-flask", "python3-pip",
+      "etcd-server", "etcd-client", "curl",         "unzip",         "sudo",
+      "nftables",    "iptables",    "redis-server", "rsync",
+  };
+  return packages;
+}
+
+}  // namespace forja::lab

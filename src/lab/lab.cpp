@@ -1,0 +1,306 @@
+#include "lab/lab.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "lab/base.hpp"
+#include "lab/bootstrap.hpp"
+#include "lab/files.hpp"
+#include "lab/keys.hpp"
+#include "lab/lock.hpp"
+#include "lab/machine.hpp"
+#include "lab/network.hpp"
+#include "lab/render.hpp"
+#include "lab/repo.hpp"
+#include "lab/state.hpp"
+#include "lab/tools.hpp"
+#include "util/parallel.hpp"
+#include "util/text.hpp"
+
+namespace forja::lab {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string seconds_since(Clock::time_point start) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
+}
+
+bool prepared(const LabPaths& paths) {
+  return base_exists(paths) && fs::is_regular_file(paths.repo() / "Packages");
+}
+
+// Build whatever of bootstrap, repo and base is missing. A stale base is rebuilt only when
+// no host runs on it.
+Result<void> ensure_prepared(const LabPaths& paths, const Progress& progress,
+                             bool hosts_running) {
+  if (prepared(paths) && (base_is_current(paths) || hosts_running)) {
+    if (!base_is_current(paths)) {
+      progress("lab: note: the host image is from an older forja; 'forja lab down' then "
+               "'forja lab up' rebuilds it");
+    }
+    return {};
+  }
+  if (auto t = require_tools(prepare_tools()); !t) return t;
+  auto start = Clock::now();
+  progress("lab: preparing the cached host image and package repository in " +
+           paths.cache.string() + " (once; takes minutes)");
+  if (auto b = ensure_bootstrap(paths, progress); !b) return b;
+  if (auto r = ensure_repo(paths, progress); !r) return r;
+  if (auto b = build_base(paths, progress); !b) return b;
+  progress("lab: prepared in " + seconds_since(start));
+  return {};
+}
+
+// Drop pids that no longer belong to a live host, and adopt live hosts the state lost.
+void refresh_pids(LabState& state) {
+  for (auto& h : state.hosts) {
+    if (!host_process_alive(h.pid, h.host)) h.pid = 0;
+  }
+  for (const auto& [index, pid] : find_host_processes()) state.ensure(planned_host(index)).pid = pid;
+}
+
+std::vector<PlannedHost> hosts_of(const LabState& state) {
+  std::vector<PlannedHost> hosts;
+  for (const auto& h : state.hosts) hosts.push_back(h.host);
+  return hosts;
+}
+
+// Host keys for every host, then known_hosts and the two inventories.
+Result<void> write_access_files(const LabPaths& paths, const LabState& state) {
+  auto lab_key = ensure_lab_key(paths);
+  if (!lab_key) return std::unexpected(lab_key.error());
+  std::vector<HostKey> keys;
+  for (const auto& h : state.hosts) {
+    auto key = ensure_host_keys(paths, h.host, *lab_key);
+    if (!key) return std::unexpected(key.error());
+    keys.push_back({h.host, *key});
+  }
+  if (auto w = write_file_atomic(paths.known_hosts(), render_known_hosts(keys)); !w) return w;
+  auto hosts = hosts_of(state);
+  if (auto w = write_file_atomic(paths.inventory(),
+                                 render_inventory(hosts, paths, k_sudo_user));
+      !w) {
+    return w;
+  }
+  return write_file_atomic(
+      paths.state / "inventory-deploy.yml",
+      render_inventory(hosts, paths, k_password_user, k_deploy_password_env));
+}
+
+// Machine-wide setup every boot needs.
+Result<void> ready_machine() {
+  if (auto r = raise_inotify_limits(); !r) return r;
+  return ensure_bridge();
+}
+
+Result<void> boot(const LabPaths& paths, HostState& h) {
+  if (auto n = create_host_network(h.host); !n) return n;
+  auto pid = boot_host(paths, h.host);
+  if (!pid) return std::unexpected(pid.error());
+  h.pid = *pid;
+  return {};
+}
+
+// Wait until every listed host's sshd answers, failing early when its nspawn exits.
+Result<void> wait_for_ssh(const LabPaths& paths, std::vector<HostState> hosts,
+                          std::chrono::seconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (!hosts.empty()) {
+    for (auto it = hosts.begin(); it != hosts.end();) {
+      auto log = paths.host_log(it->host.name).string();
+      if (!host_process_alive(it->pid, it->host)) {
+        return fail(it->host.name + ": systemd-nspawn exited while booting; its log: " + log +
+                    "\n" + last_lines(read_file(log).value_or(""), 10));
+      }
+      if (ssh_answers(it->host.address, std::chrono::milliseconds(300))) {
+        it = hosts.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (hosts.empty()) break;
+    if (Clock::now() > deadline) {
+      const auto& h = hosts.front().host;
+      return fail(h.name + ": sshd did not answer on " + h.address + ":22 within " +
+                  std::to_string(timeout.count()) + " s (" + std::to_string(hosts.size()) +
+                  " hosts still booting); its boot log: " + paths.host_log(h.name).string());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return {};
+}
+
+std::chrono::seconds boot_timeout(std::size_t hosts) {
+  return std::chrono::seconds(60 + 3 * static_cast<long>(hosts));
+}
+
+}  // namespace
+
+Result<void> prepare(const LabPaths& paths, const Progress& progress) {
+  if (auto r = require_root(); !r) return r;
+  auto lock = LabLock::acquire(paths.lock_file());
+  if (!lock) return std::unexpected(lock.error());
+  auto state = load_state(paths.state_file());
+  if (!state) return std::unexpected(state.error());
+  refresh_pids(*state);
+  bool running = std::ranges::any_of(state->hosts, [](const HostState& h) { return h.pid > 0; });
+  if (auto p = ensure_prepared(paths, progress, running); !p) return p;
+  progress("lab: host image " + paths.base().string() + ", repository " + paths.repo().string());
+  return {};
+}
+
+Result<void> up(const LabPaths& paths, int count, const Progress& progress) {
+  auto plan = host_plan(count);
+  if (!plan) return std::unexpected(plan.error());
+  if (auto r = require_root(); !r) return r;
+  if (auto t = require_tools(boot_tools()); !t) return t;
+  auto lock = LabLock::acquire(paths.lock_file());
+  if (!lock) return std::unexpected(lock.error());
+  auto state = load_state(paths.state_file());
+  if (!state) return std::unexpected(state.error());
+  refresh_pids(*state);
+  bool running = std::ranges::any_of(state->hosts, [](const HostState& h) { return h.pid > 0; });
+  if (auto p = ensure_prepared(paths, progress, running); !p) return p;
+
+  for (const auto& host : *plan) state->ensure(host);
+  if (static_cast<int>(state->hosts.size()) > count) {
+    progress("lab: the lab already has " + std::to_string(state->hosts.size()) +
+             " hosts; they stay ('forja lab down' first to shrink it)");
+  }
+  if (auto m = ready_machine(); !m) return m;
+  if (auto w = write_access_files(paths, *state); !w) return w;
+
+  auto start = Clock::now();
+  std::vector<HostState> booted;
+  Result<void> boot_result;
+  for (auto& h : state->hosts) {
+    if (h.pid > 0) continue;
+    boot_result = boot(paths, h);
+    if (!boot_result) break;
+    booted.push_back(h);
+  }
+  if (auto s = save_state(paths.state_file(), *state); !s) return s;
+  if (!boot_result) return boot_result;
+  if (booted.empty()) {
+    progress("lab: all " + std::to_string(state->hosts.size()) + " hosts already running");
+  } else {
+    progress("lab: booting " + std::to_string(booted.size()) + " hosts (" +
+             booted.front().host.name +
+             (booted.size() > 1 ? " .. " + booted.back().host.name : "") + ")");
+  }
+  std::vector<HostState> all;
+  for (const auto& h : state->hosts) all.push_back(h);
+  if (auto w = wait_for_ssh(paths, all, boot_timeout(all.size())); !w) return w;
+  if (!booted.empty()) {
+    progress("lab: " + std::to_string(booted.size()) + " hosts booted, sshd answering, in " +
+             seconds_since(start));
+  }
+  progress("lab: inventory " + paths.inventory().string() + ", known hosts " +
+           paths.known_hosts().string());
+  return {};
+}
+
+Result<void> down(const LabPaths& paths, const Progress& progress) {
+  if (auto r = require_root(); !r) return r;
+  auto lock = LabLock::acquire(paths.lock_file());
+  if (!lock) return std::unexpected(lock.error());
+  auto state = load_state(paths.state_file());
+  if (!state) return std::unexpected(state.error());
+  refresh_pids(*state);
+
+  // Everything that looks like a lab host: the state, live nspawns, stale namespaces/veths.
+  std::map<int, int> pids;
+  for (const auto& h : state->hosts) pids[h.host.index] = h.pid;
+  for (int index : lab_networks_present()) pids.emplace(index, 0);
+  auto start = Clock::now();
+  progress("lab: stopping " + std::to_string(pids.size()) + " hosts");
+  stop_host_processes(pids, std::chrono::seconds(8));
+  for (const auto& [index, pid] : pids) {
+    if (auto n = remove_host_network(planned_host(index)); !n) return n;
+  }
+  if (auto b = remove_bridge(); !b) return b;
+  std::error_code ec;
+  fs::remove(paths.state_file(), ec);
+  progress("lab: down in " + seconds_since(start) + "; nothing left running");
+  return {};
+}
+
+Result<PlannedHost> find_host(const LabPaths& paths, const std::string& name) {
+  auto state = load_state(paths.state_file());
+  if (!state) return std::unexpected(state.error());
+  if (auto* h = state->find(name)) return h->host;
+  if (state->hosts.empty()) return bad_input("no lab host '" + name + "': the lab is down");
+  std::vector<std::string> names;
+  for (const auto& h : state->hosts) names.push_back(h.host.name);
+  return bad_input("no lab host '" + name + "'" + did_you_mean(name, names) + "; the lab has " +
+                   names.front() + " .. " + names.back());
+}
+
+Result<void> stop(const LabPaths& paths, const std::string& name, const Progress& progress) {
+  if (auto r = require_root(); !r) return r;
+  auto host = find_host(paths, name);
+  if (!host) return std::unexpected(host.error());
+  auto lock = LabLock::acquire(paths.lock_file());
+  if (!lock) return std::unexpected(lock.error());
+  auto state = load_state(paths.state_file());
+  if (!state) return std::unexpected(state.error());
+  refresh_pids(*state);
+  auto& h = state->ensure(*host);
+  auto start = Clock::now();
+  stop_host_processes({{h.host.index, h.pid}}, std::chrono::seconds(8));
+  if (auto n = remove_host_network(h.host); !n) return n;
+  h.pid = 0;
+  if (auto s = save_state(paths.state_file(), *state); !s) return s;
+  progress("lab: " + name + " stopped in " + seconds_since(start) + " (" + h.host.address +
+           " no longer answers)");
+  return {};
+}
+
+Result<void> start(const LabPaths& paths, const std::string& name, const Progress& progress) {
+  if (auto r = require_root(); !r) return r;
+  if (auto t = require_tools(boot_tools()); !t) return t;
+  auto host = find_host(paths, name);
+  if (!host) return std::unexpected(host.error());
+  auto lock = LabLock::acquire(paths.lock_file());
+  if (!lock) return std::unexpected(lock.error());
+  auto state = load_state(paths.state_file());
+  if (!state) return std::unexpected(state.error());
+  refresh_pids(*state);
+  auto& h = state->ensure(*host);
+  if (h.pid > 0) {
+    progress("lab: " + name + " is already running (pid " + std::to_string(h.pid) + ")");
+    return {};
+  }
+  if (!prepared(paths)) return fail("the lab is not prepared: run 'forja lab up' first");
+  if (auto m = ready_machine(); !m) return m;
+  if (auto w = write_access_files(paths, *state); !w) return w;
+  auto begin = Clock::now();
+  auto booted = boot(paths, h);
+  if (auto s = save_state(paths.state_file(), *state); !s) return s;
+  if (!booted) return booted;
+  if (auto w = wait_for_ssh(paths, {h}, boot_timeout(1)); !w) return w;
+  progress("lab: " + name + " started in " + seconds_since(begin));
+  return {};
+}
+
+Result<std::vector<HostStatus>> status(const LabPaths& paths) {
+  auto state = load_state(paths.state_file());
+  if (!state) return std::unexpected(state.error());
+  std::vector<HostStatus> rows;
+  for (const auto& h : state->hosts) {
+    rows.push_back({h.host, host_process_alive(h.pid, h.host) ? h.pid : 0, false});
+  }
+  parallel_for(rows.size(), 16, [&](std::size_t i) {
+    rows[i].ssh = ssh_answers(rows[i].host.address, std::chrono::milliseconds(1000));
+  });
+  return rows;
+}
+
+}  // namespace forja::lab

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lab/config.hpp"
+#include "lab/plan.hpp"
+#include "lab/progress.hpp"
+#include "util/error.hpp"
+
+namespace forja::lab {
+
+// What the lab's operations do; the CLI (src/cli/lab.cpp) is a thin layer over these.
+
+// Build (once) the cached base image and offline repo.
+[[nodiscard]] Result<void> prepare(const LabPaths& paths, const Progress& progress);
+
+// Ensure hosts lab1..lab<count> (and any host already in the lab) run and answer SSH;
+// prepares first when needed; writes known_hosts and the inventories. Running hosts are left
+// alone.
+[[nodiscard]] Result<void> up(const LabPaths& paths, int count, const Progress& progress);
+
+// Stop every host and remove namespaces, veths and the bridge.
+[[nodiscard]] Result<void> down(const LabPaths& paths, const Progress& progress);
+
+// Stop / start one host of the lab (it keeps its address and host key).
+[[nodiscard]] Result<void> stop(const LabPaths& paths, const std::string& name,
+                                const Progress& progress);
+[[nodiscard]] Result<void> start(const LabPaths& paths, const std::string& name,
+                                 const Progress& progress);
+
+// One row of `forja lab status`.
+struct HostStatus {
+  PlannedHost host;
+  int pid = 0;  // 0 when not running
+  bool ssh = false;
+};
+[[nodiscard]] Result<std::vector<HostStatus>> status(const LabPaths& paths);
+
+// The lab host with this name, from the lab's state (bad input when there is none).
+[[nodiscard]] Result<PlannedHost> find_host(const LabPaths& paths, const std::string& name);
+
+}  // namespace forja::lab

@@ -1,0 +1,34 @@
+#include "lab/plan.hpp"
+
+#include <charconv>
+
+namespace forja::lab {
+
+PlannedHost planned_host(int index) {
+  std::string name = "lab" + std::to_string(index);
+  return {index, name, std::string(k_subnet_prefix) + std::to_string(k_first_host_octet + index),
+          "fj-" + name};
+}
+
+Result<std::vector<PlannedHost>> host_plan(int count) {
+  if (count < 1 || count > k_max_hosts) {
+    return bad_input("the lab holds 1 to " + std::to_string(k_max_hosts) + " hosts, not " +
+                     std::to_string(count));
+  }
+  std::vector<PlannedHost> hosts;
+  for (int i = 1; i <= count; ++i) hosts.push_back(planned_host(i));
+  return hosts;
+}
+
+std::optional<int> host_index(std::string_view name) {
+  if (!name.starts_with("lab") || name.size() == 3) return std::nullopt;
+  auto digits = name.substr(3);
+  if (digits.front() == '0') return std::nullopt;
+  int index = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  if (index < 1 || index > k_max_hosts) return std::nullopt;
+  return index;
+}
+
+}  // namespace forja::lab

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace forja::lab {
+
+// The lab network: one bridge on the machine, one address per host on its /24.
+inline constexpr std::string_view k_bridge = "forja0";
+inline constexpr std::string_view k_subnet_prefix = "10.77.0.";  // + last octet
+inline constexpr std::string_view k_bridge_address = "10.77.0.1";
+inline constexpr int k_prefix_length = 24;
+inline constexpr int k_first_host_octet = 10;  // lab1 is .11
+inline constexpr int k_max_hosts = 200;        // .11 .. .210
+inline constexpr int k_default_hosts = 4;
+
+// One planned lab host: lab<index> at 10.77.0.(10 + index).
+struct PlannedHost {
+  int index = 0;
+  std::string name;     // lab1, also the netns and machine name
+  std::string address;  // 10.77.0.11
+  std::string veth;     // machine-side end of its veth pair, e.g. fj-lab1
+};
+
+// The host with this index (1-based).
+[[nodiscard]] PlannedHost planned_host(int index);
+
+// lab1..lab<count>; bad input when count is outside 1..k_max_hosts.
+[[nodiscard]] Result<std::vector<PlannedHost>> host_plan(int count);
+
+// The index of a lab host name ("lab7" -> 7), or nothing when it is not one.
+[[nodiscard]] std::optional<int> host_index(std::string_view name);
+
+}  // namespace forja::lab

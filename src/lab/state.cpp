@@ -1,0 +1,66 @@
+#include "lab/state.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "lab/files.hpp"
+#include "util/text.hpp"
+
+namespace forja::lab {
+
+HostState* LabState::find(std::string_view name) {
+  auto it = std::ranges::find_if(hosts, [&](const HostState& h) { return h.host.name == name; });
+  return it == hosts.end() ? nullptr : &*it;
+}
+
+HostState& LabState::ensure(const PlannedHost& host) {
+  if (auto* existing = find(host.name)) return *existing;
+  auto pos = std::ranges::find_if(
+      hosts, [&](const HostState& h) { return h.host.index > host.index; });
+  return *hosts.insert(pos, HostState{host, 0});
+}
+
+std::string render_state(const LabState& state) {
+  std::string text = "# forja lab state: NAME ADDRESS PID (0 = stopped). Written by forja lab.\n";
+  for (const auto& h : state.hosts) {
+    text += h.host.name + " " + h.host.address + " " + std::to_string(h.pid) + "\n";
+  }
+  return text;
+}
+
+Result<LabState> parse_state(std::string_view text, std::string_view origin) {
+  LabState state;
+  int line_no = 0;
+  for (const auto& raw : split_lines(text)) {
+    ++line_no;
+    auto line = trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    auto where = std::string(origin) + ":" + std::to_string(line_no) + ": ";
+    auto fields = split(line, ' ');
+    if (fields.size() != 3) return fail(where + "expected 'NAME ADDRESS PID', got '" + line + "'");
+    auto index = host_index(fields[0]);
+    if (!index) return fail(where + "'" + fields[0] + "' is not a lab host name");
+    int pid = -1;
+    auto [end, ec] = std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), pid);
+    if (ec != std::errc() || end != fields[2].data() + fields[2].size() || pid < 0) {
+      return fail(where + "bad pid '" + fields[2] + "'");
+    }
+    if (state.find(fields[0])) return fail(where + "host '" + fields[0] + "' listed twice");
+    state.ensure(planned_host(*index)).pid = pid;
+  }
+  return state;
+}
+
+Result<LabState> load_state(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return LabState{};
+  auto text = read_file(file);
+  if (!text) return std::unexpected(text.error());
+  return parse_state(*text, file.string());
+}
+
+Result<void> save_state(const std::filesystem::path& file, const LabState& state) {
+  return write_file_atomic(file, render_state(state));
+}
+
+}  // namespace forja::lab
