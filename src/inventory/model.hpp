@@ -8,16 +8,9 @@
 #include <vector>
 
 #include "util/error.hpp"
+#include "util/source_location.hpp"
 
 namespace forja {
-
-// A place in an input file, for error messages ("file:line:column").
-struct SourceLocation {
-  std::string file;
-  int line = 0;    // 1-based; 0 when unknown
-  int column = 0;  // 1-based; 0 when unknown
-  [[nodiscard]] std::string str() const;
-};
 
 // How to reach a host and become root on it; resolved from defaults, groups and the host entry.
 struct Connection {
@@ -55,7 +48,11 @@ struct Group {
 struct Inventory {
   std::string path;
   std::vector<Host> hosts;             // in file order
-  std::map<std::string, Group> groups;
+  std::map<std::string, Group> groups;  // includes "all": root groups as children, ungrouped hosts
+  std::vector<std::string> group_order;  // group names in file order, "all" first
+
+  // The group called `name`, or nullptr.
+  [[nodiscard]] const Group* find_group(std::string_view name) const;
 
   // Hosts matching a pattern: "all", a host or group name, globs ("web*"), unions ("a:b"),
   // intersections ("web:&centos") and exclusions ("all:!lb"). Unknown names are bad input.

@@ -1,0 +1,216 @@
+#include "util/yaml.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "util/json.hpp"
+#include "util/text.hpp"
+
+namespace forja {
+
+namespace {
+
+std::string describe(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "an empty value";
+  if (node.IsMap()) return "a mapping";
+  if (node.IsSequence()) return "a list";
+  return "'" + node.Scalar() + "'";
+}
+
+// Duplicate keys are errors (YAML forbids them; yaml-cpp keeps both and lookups see the first).
+Result<void> check_structure(const YamlDoc& doc, const YAML::Node& node) {
+  if (node.IsMap()) {
+    std::map<std::string, int> seen;  // key -> line of its first occurrence
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) return doc.error(kv.first, "a key must be a plain string");
+      auto [it, fresh] = seen.emplace(kv.first.Scalar(), doc.where(kv.first).line);
+      if (!fresh) {
+        return doc.error(kv.first, "duplicate key '" + kv.first.Scalar() + "' (first at line " +
+                                       std::to_string(it->second) + ")");
+      }
+      if (auto r = check_structure(doc, kv.second); !r) return r;
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node)
+      if (auto r = check_structure(doc, item); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+YamlDoc::YamlDoc(std::string path, std::string_view text, YAML::Node root)
+    : m_path(std::move(path)), m_lines(split_lines(text)), m_root(std::move(root)) {}
+
+SourceLocation YamlDoc::where(const YAML::Node& node) const {
+  SourceLocation loc{m_path, 0, 0};
+  if (node.IsDefined() && node.Mark().line >= 0) {
+    loc.line = node.Mark().line + 1;
+    loc.column = node.Mark().column + 1;
+  }
+  return loc;
+}
+
+std::unexpected<Error> YamlDoc::error(const YAML::Node& at, std::string_view what) const {
+  return located_error(where(at), what, m_lines);
+}
+
+Result<void> YamlDoc::require_map(const YAML::Node& node, std::string_view what) const {
+  if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
+    return error(node, std::string(what) + " must be a mapping (key: value), not " + describe(node));
+  }
+  return {};
+}
+
+Result<void> YamlDoc::check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                                 std::string_view context) const {
+  if (auto r = require_map(map, context); !r) return r;
+  if (!map.IsMap()) return {};
+  for (const auto& kv : map) {
+    const auto& key = kv.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return error(kv.first, "unknown key '" + key + "' in " + std::string(context) +
+                                 did_you_mean(key, allowed));
+    }
+  }
+  return {};
+}
+
+Result<std::string> YamlDoc::as_string(const YAML::Node& value, std::string_view what) const {
+  if (!value.IsScalar()) {
+    return error(value, std::string(what) + ": expected a string, got " + describe(value));
+  }
+  return value.Scalar();
+}
+
+Result<long long> YamlDoc::as_int(const YAML::Node& value, std::string_view what, long long min,
+                                  long long max) const {
+  auto complain = [&] {
+    return error(value, std::string(what) + ": expected an integer " + std::to_string(min) + "-" +
+                            std::to_string(max) + ", got " + describe(value));
+  };
+  if (!value.IsScalar()) return complain();
+  const std::string& s = value.Scalar();
+  long long n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || n < min || n > max) {
+    return complain();
+  }
+  return n;
+}
+
+Result<bool> YamlDoc::as_bool(const YAML::Node& value, std::string_view what) const {
+  if (value.IsScalar()) {
+    const std::string& s = value.Scalar();
+    if (s == "true" || s == "True" || s == "TRUE") return true;
+    if (s == "false" || s == "False" || s == "FALSE") return false;
+  }
+  return error(value, std::string(what) + ": expected true or false, got " + describe(value));
+}
+
+Result<std::vector<std::string>> YamlDoc::as_string_list(const YAML::Node& value,
+                                                         std::string_view what) const {
+  std::vector<std::string> out;
+  if (!value.IsDefined() || value.IsNull()) return out;
+  if (value.IsScalar()) {
+    out.push_back(value.Scalar());
+    return out;
+  }
+  if (!value.IsSequence()) {
+    return error(value, std::string(what) + ": expected a list of strings, got " + describe(value));
+  }
+  for (const auto& item : value) {
+    if (!item.IsScalar()) {
+      return error(item, std::string(what) + ": expected a list of strings, got " + describe(item) +
+                             " in the list");
+    }
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> YamlDoc::get_string(const YAML::Node& map,
+                                                       std::string_view key) const {
+  YAML::Node v = lookup(map, key);
+  if (!v.IsDefined()) return std::nullopt;
+  auto r = as_string(v, key);
+  if (!r) return std::unexpected(r.error());
+  return *r;
+}
+
+Result<std::optional<long long>> YamlDoc::get_int(const YAML::Node& map, std::string_view key,
+                                                  long long min, long long max) const {
+  YAML::Node v = lookup(map, key);
+  if (!v.IsDefined()) return std::nullopt;
+  auto r = as_int(v, key, min, max);
+  if (!r) return std::unexpected(r.error());
+  return *r;
+}
+
+Result<std::optional<bool>> YamlDoc::get_bool(const YAML::Node& map, std::string_view key) const {
+  YAML::Node v = lookup(map, key);
+  if (!v.IsDefined()) return std::nullopt;
+  auto r = as_bool(v, key);
+  if (!r) return std::unexpected(r.error());
+  return *r;
+}
+
+Result<std::vector<std::string>> YamlDoc::get_string_list(const YAML::Node& map,
+                                                          std::string_view key) const {
+  return as_string_list(lookup(map, key), key);
+}
+
+Result<YamlDoc> parse_yaml(const std::string& path, std::string_view text) {
+  YamlDoc doc(path, text, YAML::Node());
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    SourceLocation at{path, e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                      e.mark.column >= 0 ? e.mark.column + 1 : 0};
+    return located_error(at, "YAML syntax error: " + e.msg, doc.lines());
+  }
+  if (docs.size() > 1) {
+    return doc.error(docs[1], "a second YAML document ('---'); put everything in one document");
+  }
+  YamlDoc result(path, text, docs.empty() ? YAML::Node() : docs.front());
+  if (auto r = check_structure(result, result.root()); !r) return std::unexpected(r.error());
+  return result;
+}
+
+Result<YamlDoc> load_yaml_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return bad_input(path + ": cannot read file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_yaml(path, ss.str());
+}
+
+YAML::Node lookup(const YAML::Node& map, std::string_view key) {
+  if (!map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  for (const auto& kv : map) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
+  }
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+std::string yaml_to_json(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "null";
+  if (node.IsScalar()) return json_string(node.Scalar());
+  std::string out;
+  if (node.IsSequence()) {
+    out = "[";
+    for (const auto& item : node) out += (out.size() > 1 ? "," : "") + yaml_to_json(item);
+    return out + "]";
+  }
+  out = "{";
+  for (const auto& kv : node) {
+    out += (out.size() > 1 ? "," : "") + json_string(kv.first.Scalar()) + ":" +
+           yaml_to_json(kv.second);
+  }
+  return out + "}";
+}
+
+}  // namespace forja
