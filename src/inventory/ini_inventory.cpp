@@ -170,7 +170,7 @@ class IniReader {
     } else {
       return error(column + static_cast<int>(name.size()) + 1,
                    "unknown section kind ':" + kind + "'" +
-                       did_you_mean(kind, {"vars", "children"}) +
+                       did_you_mean(":" + kind, {":vars", ":children"}) +
                        "; sections are [group], [group:vars] and [group:children]");
     }
     m_group = name;
