@@ -48,9 +48,8 @@ const Group* Inventory::find_group(std::string_view name) const {
 Result<std::vector<const Host*>> Inventory::match(std::string_view pattern) const {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < hosts.size(); ++i) index.emplace(hosts[i].name, i);
-  std::vector<std::string> names;
+  std::vector<std::string> names = group_order;  // groups first: they win ties in suggestions
   for (const auto& h : hosts) names.push_back(h.name);
-  for (const auto& name : group_order) names.push_back(name);
 
   auto resolve_term = [&](const std::string& term) -> Result<std::set<std::size_t>> {
     std::set<std::size_t> out;

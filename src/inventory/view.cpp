@@ -33,6 +33,7 @@ std::string groups_of(const Host& h) {
 
 // A scalar as YAML text: plain when that reads back the same, otherwise double-quoted.
 std::string yaml_scalar(const std::string& s) {
+  if (s == k_mask) return s;
   bool plain = !s.empty() && s.find_first_of(":#{}[],&*!|>'\"%@`\n\t") == std::string::npos &&
                s.front() != ' ' && s.back() != ' ' && s.front() != '-' && s.front() != '?';
   return plain ? s : json_string(s);
