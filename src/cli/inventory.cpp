@@ -40,9 +40,9 @@ int run_inventory(const InventoryOptions& o) {
     if (!h) {
       std::vector<std::string> names;
       for (const auto& x : inv->hosts) names.push_back(x.name);
-      return report_error({o.path + ": no host named '" + o.host + "'" +
-                               did_you_mean(o.host, names),
-                           ExitCode::bad_input});
+      return report_error(
+          {o.path + ": no host named '" + o.host + "'" + did_you_mean(o.host, names),
+           ExitCode::bad_input});
     }
     if (o.json) {
       reporter().line(host_json(*h));

@@ -53,9 +53,9 @@ Result<std::vector<std::string>> expand_range(const std::string& name, const Sou
   if (open == std::string::npos) return std::vector<std::string>{name};
   auto close = name.find(']', open);
   auto bad = [&](const std::string& why) {
-    return located_error(at, "bad host range '" + name + "': " + why +
-                                 " (write it like web[1:3] or db[01:10])",
-                         lines);
+    return located_error(
+        at, "bad host range '" + name + "': " + why + " (write it like web[1:3] or db[01:10])",
+        lines);
   };
   if (close == std::string::npos) return bad("missing ']'");
   auto parts = split(name.substr(open + 1, close - open - 1), ':');
@@ -73,7 +73,8 @@ Result<std::vector<std::string>> expand_range(const std::string& name, const Sou
   if (a.size() == 1 && b.size() == 1 && std::isalpha(static_cast<unsigned char>(a[0])) &&
       std::isalpha(static_cast<unsigned char>(b[0]))) {
     if (a[0] > b[0]) return bad("the start is after the end");
-    for (char c = a[0]; c <= b[0]; c = static_cast<char>(c + step)) out.push_back(prefix + c + suffix);
+    for (char c = a[0]; c <= b[0]; c = static_cast<char>(c + step))
+      out.push_back(prefix + c + suffix);
   } else {
     int from = 0, to = 0;
     auto r1 = std::from_chars(a.data(), a.data() + a.size(), from);
@@ -116,8 +117,8 @@ class IniReader {
         std::vector<std::string> known(m_defined.begin(), m_defined.end());
         m_line = ref.where.line;
         return error(ref.where.column, what + " '" + ref.name + "'" +
-                                           did_you_mean(ref.name, known) +
-                                           "; define it with a [" + ref.name + "] section");
+                                           did_you_mean(ref.name, known) + "; define it with a [" +
+                                           ref.name + "] section");
       }
     }
     m_raw.lines = m_lines;
@@ -158,8 +159,8 @@ class IniReader {
       kind = inside.substr(colon + 1);
     }
     if (!valid_name(name)) {
-      return error(column, "invalid group name '" + name +
-                               "': use letters, digits, '.', '_' and '-' only");
+      return error(column,
+                   "invalid group name '" + name + "': use letters, digits, '.', '_' and '-' only");
     }
     if (kind.empty()) {
       m_section = Section::hosts;
@@ -194,12 +195,14 @@ class IniReader {
         auto tokens = tokenize(line, at(0), m_lines);
         if (!tokens) return std::unexpected(tokens.error());
         if (tokens->size() != 1) {
-          return error((*tokens)[1].column, "one group name per line in [" + m_group +
-                                                ":children]");
+          return error((*tokens)[1].column,
+                       "one group name per line in [" + m_group + ":children]");
         }
         const Token& t = tokens->front();
-        if (m_group != "all") group(m_group, 1).children.push_back({t.text, at(t.column)});
-        else m_must_exist.emplace_back(NameRef{t.text, at(t.column)}, "unknown group");
+        if (m_group != "all")
+          group(m_group, 1).children.push_back({t.text, at(t.column)});
+        else
+          m_must_exist.emplace_back(NameRef{t.text, at(t.column)}, "unknown group");
         return {};
       }
     }
@@ -237,8 +240,8 @@ class IniReader {
     if (!names) return std::unexpected(names.error());
     for (const auto& n : *names) {
       if (!valid_name(n)) {
-        return error(first.column, "invalid host name '" + n +
-                                       "': use letters, digits, '.', '_' and '-' only");
+        return error(first.column,
+                     "invalid host name '" + n + "': use letters, digits, '.', '_' and '-' only");
       }
       auto [it, fresh] = m_host_index.emplace(n, m_raw.hosts.size());
       if (fresh) {
@@ -287,8 +290,8 @@ class IniReader {
 
   // One key=value: a connection setting when it is one of Ansible's (or forja's) connection
   // variables, otherwise a variable kept as a string.
-  Result<void> setting(const std::string& key, const std::string& value, int key_col,
-                       int value_col, Level level, ConnectionSettings& s, YAML::Node& vars) {
+  Result<void> setting(const std::string& key, const std::string& value, int key_col, int value_col,
+                       Level level, ConnectionSettings& s, YAML::Node& vars) {
     static const std::map<std::string, std::string> k_keys = {
         {"ansible_host", "address"},
         {"ansible_ssh_host", "address"},
@@ -308,12 +311,13 @@ class IniReader {
     };
     if (key == "ansible_password" || key == "ansible_ssh_pass" || key == "ansible_become_pass" ||
         key == "ansible_become_password") {
-      return error(key_col, "forja does not read passwords from the inventory; put the password "
-                            "in an environment variable and name it with " +
-                                std::string(key.find("become") != std::string::npos
-                                                ? "forja_become_password_env"
-                                                : "forja_password_env") +
-                                "=VAR");
+      return error(
+          key_col,
+          "forja does not read passwords from the inventory; put the password "
+          "in an environment variable and name it with " +
+              std::string(key.find("become") != std::string::npos ? "forja_become_password_env"
+                                                                  : "forja_password_env") +
+              "=VAR");
     }
     auto it = k_keys.find(key);
     if (it == k_keys.end()) {

@@ -22,7 +22,8 @@ InventoryFormat detect_inventory_format(const std::string& path, std::string_vie
     if (line[0] == '[') return InventoryFormat::ini;
     auto colon = line.find(':');
     bool key = colon != std::string::npos && (colon + 1 == line.size() || line[colon + 1] == ' ');
-    return key && line.find('=') == std::string::npos ? InventoryFormat::yaml : InventoryFormat::ini;
+    return key && line.find('=') == std::string::npos ? InventoryFormat::yaml
+                                                      : InventoryFormat::ini;
   }
   return InventoryFormat::yaml;
 }

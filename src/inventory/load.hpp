@@ -10,6 +10,15 @@ namespace forja {
 
 enum class InventoryFormat { yaml, ini };
 
+// YAML schema: top-level `defaults`, `hosts` (name -> settings), `groups` (name -> `hosts`,
+// `children`, settings). Settings: address (hosts only), port, user, key, known_hosts,
+// password_env, become, become_user, become_password_env, connect_timeout, vars (a map).
+// Precedence: defaults < groups (outer before inner; siblings in file order) < host. Vars merge
+// by top-level key: a later layer replaces a whole value, maps are not merged deeply.
+// `key`/`known_hosts` relative to the inventory's directory; `~/` is $HOME.
+// INI: Ansible's [g], [g:vars], [g:children], ansible_host/port/user/ssh_private_key_file/
+// become/become_user, forja_known_hosts/password_env/become_password_env; ranges web[1:3].
+
 // Load an inventory file, YAML or Ansible INI, and resolve it. Pure: no host is contacted.
 // Every error is bad_input "FILE:LINE:COL: what" followed by the source line and a caret.
 [[nodiscard]] Result<Inventory> load_inventory(const std::string& path);
@@ -21,7 +30,6 @@ enum class InventoryFormat { yaml, ini };
 // Parse inventory text; `path` names the file in messages and anchors relative key paths.
 [[nodiscard]] Result<Inventory> parse_yaml_inventory(const std::string& path,
                                                      std::string_view text);
-[[nodiscard]] Result<Inventory> parse_ini_inventory(const std::string& path,
-                                                    std::string_view text);
+[[nodiscard]] Result<Inventory> parse_ini_inventory(const std::string& path, std::string_view text);
 
 }  // namespace forja

@@ -12,13 +12,12 @@ namespace forja {
 
 namespace {
 
-bool is_glob(std::string_view term) {
-  return term.find_first_of("*?[") != std::string_view::npos;
-}
+bool is_glob(std::string_view term) { return term.find_first_of("*?[") != std::string_view::npos; }
 
 // Host indexes (into inv.hosts) of one group, its descendants included.
-void collect_group(const Inventory& inv, const Group& g, const std::map<std::string, std::size_t>& index,
-                   std::set<std::size_t>& out, std::set<std::string>& visited) {
+void collect_group(const Inventory& inv, const Group& g,
+                   const std::map<std::string, std::size_t>& index, std::set<std::size_t>& out,
+                   std::set<std::string>& visited) {
   if (!visited.insert(g.name).second) return;
   if (g.name == "all") {
     for (std::size_t i = 0; i < inv.hosts.size(); ++i) out.insert(i);

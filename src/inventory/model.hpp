@@ -14,13 +14,13 @@ namespace forja {
 
 // How to reach a host and become root on it; resolved from defaults, groups and the host entry.
 struct Connection {
-  std::string address;              // IP or DNS name; defaults to the host name
+  std::string address;  // IP or DNS name; defaults to the host name
   int port = 22;
-  std::string user;                 // empty: ~/.ssh/config or the local user name
-  std::string key_file;             // empty: ssh-agent, then ~/.ssh/config / default keys
-  std::string known_hosts;          // empty: ~/.ssh/known_hosts
-  std::string password_env;         // env var holding the SSH password (never the password)
-  bool become = false;              // run privileged commands through sudo
+  std::string user;          // empty: ~/.ssh/config or the local user name
+  std::string key_file;      // empty: ssh-agent, then ~/.ssh/config / default keys
+  std::string known_hosts;   // empty: ~/.ssh/known_hosts
+  std::string password_env;  // env var holding the SSH password (never the password)
+  bool become = false;       // run privileged commands through sudo
   std::string become_user = "root";
   std::string become_password_env;  // env var holding the sudo password, when sudo asks one
   int connect_timeout = 10;         // seconds
@@ -30,7 +30,7 @@ struct Connection {
 struct Host {
   std::string name;
   Connection connection;
-  std::vector<std::string> groups;  // every group it belongs to, ancestors included, plus "all"
+  std::vector<std::string> groups;  // "all", then every group it is in (ancestors too), outer first
   YAML::Node vars;                  // merged map: defaults < groups (outer first) < host
   SourceLocation where;
 };
@@ -47,8 +47,8 @@ struct Group {
 // A fully resolved inventory.
 struct Inventory {
   std::string path;
-  std::vector<Host> hosts;             // in file order
-  std::map<std::string, Group> groups;  // includes "all": root groups as children, ungrouped hosts
+  std::vector<Host> hosts;               // in file order
+  std::map<std::string, Group> groups;   // includes "all": root groups as children, ungrouped hosts
   std::vector<std::string> group_order;  // group names in file order, "all" first
 
   // The group called `name`, or nullptr.

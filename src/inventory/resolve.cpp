@@ -58,8 +58,9 @@ class Resolver {
     for (std::size_t i = 0; i < m_raw.groups.size(); ++i) {
       const auto& g = m_raw.groups[i];
       if (g.name == "all") {
-        return error(g.where, "'all' is the implicit group of every host; put settings for "
-                              "every host under 'defaults:'");
+        return error(g.where,
+                     "'all' is the implicit group of every host; put settings for "
+                     "every host under 'defaults:'");
       }
       if (!valid_name(g.name)) {
         return error(g.where, "invalid group name '" + g.name +
@@ -92,8 +93,8 @@ class Resolver {
           std::string hint = did_you_mean(ref.name, m_host_names);
           if (hint.empty() && m_group_index.contains(ref.name))
             hint = " ('" + ref.name + "' is a group: list it under 'children')";
-          return error(ref.where, "group '" + g.name + "' lists unknown host '" + ref.name + "'" +
-                                      hint);
+          return error(ref.where,
+                       "group '" + g.name + "' lists unknown host '" + ref.name + "'" + hint);
         }
         if (!seen.insert(ref.name).second) {
           return error(ref.where, "group '" + g.name + "' lists host '" + ref.name + "' twice");
@@ -107,8 +108,8 @@ class Resolver {
           std::string hint = did_you_mean(ref.name, m_group_names);
           if (hint.empty() && m_host_index.contains(ref.name))
             hint = " ('" + ref.name + "' is a host: list it under 'hosts')";
-          return error(ref.where, "group '" + g.name + "' has unknown child group '" + ref.name +
-                                      "'" + hint);
+          return error(ref.where,
+                       "group '" + g.name + "' has unknown child group '" + ref.name + "'" + hint);
         }
         if (!seen.insert(ref.name).second) {
           return error(ref.where,

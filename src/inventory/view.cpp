@@ -70,7 +70,8 @@ void yaml_lines(const YAML::Node& node, const std::string& indent, std::vector<s
 void graph(const Inventory& inv, const Group& g, const std::string& indent,
            std::vector<std::string>& out) {
   out.push_back(indent + "@" + g.name + ":");
-  const std::string child = indent.empty() ? "  |--" : indent.substr(0, indent.size() - 2) + "  |--";
+  const std::string child =
+      indent.empty() ? "  |--" : indent.substr(0, indent.size() - 2) + "  |--";
   for (const auto& c : g.children) {
     if (const Group* cg = inv.find_group(c)) graph(inv, *cg, child, out);
   }
@@ -98,8 +99,8 @@ bool is_secret_var(std::string_view name) {
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return lower.find("password") != std::string::npos ||
-         lower.find("secret") != std::string::npos || lower.find("token") != std::string::npos;
+  return lower.find("password") != std::string::npos || lower.find("secret") != std::string::npos ||
+         lower.find("token") != std::string::npos;
 }
 
 std::vector<std::string> inventory_table(const std::vector<const Host*>& hosts) {

@@ -8,10 +8,12 @@ namespace forja {
 namespace {
 
 const std::vector<std::string> k_connection_keys = {
-    "port",   "user",        "key",         "known_hosts",         "password_env",
-    "become", "become_user", "become_password_env", "connect_timeout"};
+    "port",           "user",   "key",         "known_hosts",
+    "password_env",   "become", "become_user", "become_password_env",
+    "connect_timeout"};
 
-std::vector<std::string> with(std::vector<std::string> keys, std::initializer_list<const char*> more) {
+std::vector<std::string> with(std::vector<std::string> keys,
+                              std::initializer_list<const char*> more) {
   for (const char* k : more) keys.emplace_back(k);
   return keys;
 }
@@ -30,8 +32,9 @@ class YamlInventoryReader {
       return bad_input(m_doc.path() + ": the inventory is empty; it needs at least 'hosts:'");
     }
     if (!root.IsMap()) {
-      return m_doc.error(root, "an inventory is a mapping with 'hosts:' (and optionally "
-                               "'defaults:' and 'groups:')");
+      return m_doc.error(root,
+                         "an inventory is a mapping with 'hosts:' (and optionally "
+                         "'defaults:' and 'groups:')");
     }
     if (auto r = m_doc.check_keys(root, {"defaults", "hosts", "groups"}, "the inventory"); !r)
       return std::unexpected(r.error());
@@ -108,8 +111,8 @@ class YamlInventoryReader {
     g.where = m_doc.where(key);
     const std::string context = "group '" + g.name + "'";
     if (value.IsDefined() && !value.IsNull() && !value.IsMap()) {
-      return m_doc.error(value, context + " must be a mapping, e.g. '" + g.name +
-                                    ": {hosts: [web1, web2]}'");
+      return m_doc.error(
+          value, context + " must be a mapping, e.g. '" + g.name + ": {hosts: [web1, web2]}'");
     }
     if (auto r = m_doc.check_keys(value, with(k_connection_keys, {"hosts", "children", "vars"}),
                                   context);
@@ -157,11 +160,11 @@ class YamlInventoryReader {
       std::optional<std::string>* target;
       bool path;
     };
-    for (const Field& f : {Field{"user", &s.user, false}, Field{"key", &s.key_file, true},
-                           Field{"known_hosts", &s.known_hosts, true},
-                           Field{"password_env", &s.password_env, false},
-                           Field{"become_user", &s.become_user, false},
-                           Field{"become_password_env", &s.become_password_env, false}}) {
+    for (const Field& f :
+         {Field{"user", &s.user, false}, Field{"key", &s.key_file, true},
+          Field{"known_hosts", &s.known_hosts, true}, Field{"password_env", &s.password_env, false},
+          Field{"become_user", &s.become_user, false},
+          Field{"become_password_env", &s.become_password_env, false}}) {
       auto v = m_doc.get_string(map, f.key);
       if (!v) return std::unexpected(v.error());
       if (*v && f.path) **v = resolve_inventory_path(**v, m_doc.path());

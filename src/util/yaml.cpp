@@ -59,7 +59,8 @@ std::unexpected<Error> YamlDoc::error(const YAML::Node& at, std::string_view wha
 
 Result<void> YamlDoc::require_map(const YAML::Node& node, std::string_view what) const {
   if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
-    return error(node, std::string(what) + " must be a mapping (key: value), not " + describe(node));
+    return error(node,
+                 std::string(what) + " must be a mapping (key: value), not " + describe(node));
   }
   return {};
 }

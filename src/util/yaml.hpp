@@ -44,7 +44,7 @@ class YamlDoc {
   [[nodiscard]] Result<bool> as_bool(const YAML::Node& value, std::string_view what) const;
   // A list of strings; a single string is accepted as a list of one; null is empty.
   [[nodiscard]] Result<std::vector<std::string>> as_string_list(const YAML::Node& value,
-                                                               std::string_view what) const;
+                                                                std::string_view what) const;
 
   // Lookups of `key` in `map`: std::nullopt when absent, an error at the value when mistyped.
   [[nodiscard]] Result<std::optional<std::string>> get_string(const YAML::Node& map,

@@ -92,8 +92,7 @@ TEST_CASE("secret-looking vars are masked in host details and JSON", "[inventory
 TEST_CASE("the host table shows address:port, user, become and groups", "[inventory][view]") {
   const Host* lab1 = example().find_host("lab1");
   const Host* db1 = example().find_host("db1");
-  CHECK(inventory_table({lab1, db1}) ==
-        V{"HOST  ADDRESS          USER     BECOME    GROUPS",
-          "lab1  10.77.0.11:2222  deploy   root      app,web",
-          "db1   10.77.0.21:22    vagrant  postgres  db"});
+  CHECK(inventory_table({lab1, db1}) == V{"HOST  ADDRESS          USER     BECOME    GROUPS",
+                                          "lab1  10.77.0.11:2222  deploy   root      app,web",
+                                          "db1   10.77.0.21:22    vagrant  postgres  db"});
 }

@@ -29,9 +29,11 @@ TEST_CASE("yaml helper: typed getters accept one spelling and locate mistakes",
   REQUIRE_FALSE(yes);
   CHECK(yes.error().message ==
         "f.yml:6:6: bad: expected true or false, got 'yes'\n  6 | bad: yes\n    |      ^");
-  CHECK(d.get_int(m, "s", 0, 9).error().message.starts_with(
-      "f.yml:3:4: s: expected an integer 0-9, got 'NO'"));
-  CHECK(d.get_string(m, "l").error().message.starts_with("f.yml:4:4: l: expected a string, got a list"));
+  CHECK(d.get_int(m, "s", 0, 9)
+            .error()
+            .message.starts_with("f.yml:3:4: s: expected an integer 0-9, got 'NO'"));
+  CHECK(d.get_string(m, "l").error().message.starts_with(
+      "f.yml:4:4: l: expected a string, got a list"));
 }
 
 TEST_CASE("yaml helper: check_keys suggests the closest allowed key", "[inventory][yaml]") {

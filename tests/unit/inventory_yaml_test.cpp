@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "inventory/load.hpp"
@@ -36,10 +35,10 @@ TEST_CASE("connection settings resolve defaults < parent group < child group < h
   REQUIRE(lab1);
   CHECK(lab1->connection.address == "10.77.0.11");
   CHECK(lab1->connection.port == 2222);
-  CHECK(lab1->connection.user == "deploy");         // web (child) beats app (parent)
-  CHECK(lab1->connection.connect_timeout == 30);    // inherited from app
-  CHECK(lab1->connection.become);                   // from defaults
-  CHECK(lab1->connection.become_user == "root");    // the model's default
+  CHECK(lab1->connection.user == "deploy");       // web (child) beats app (parent)
+  CHECK(lab1->connection.connect_timeout == 30);  // inherited from app
+  CHECK(lab1->connection.become);                 // from defaults
+  CHECK(lab1->connection.become_user == "root");  // the model's default
   const Host* lab3 = inv.find_host("lab3");
   REQUIRE(lab3);
   CHECK(lab3->connection.address == "lab3");  // address defaults to the name
@@ -142,8 +141,7 @@ TEST_CASE("duplicate keys in any map are errors that name the first one", "[inve
         "inv.yml:5:7: duplicate key 'x' (first at line 4)");
 }
 
-TEST_CASE("groups naming undefined hosts or child groups suggest the closest name",
-          "[inventory]") {
+TEST_CASE("groups naming undefined hosts or child groups suggest the closest name", "[inventory]") {
   CHECK(yaml_error("hosts: {lab1: {}, lab2: {}}\ngroups:\n  web:\n    hosts: [lab1, lab3]\n") ==
         "inv.yml:4:19: group 'web' lists unknown host 'lab3' (did you mean 'lab1'?)");
   CHECK(yaml_error("hosts: {lab1: {}}\ngroups:\n  web: {hosts: [lab1]}\n  app:\n"
