@@ -39,6 +39,16 @@ Result<void> check_structure(const YamlDoc& doc, const YAML::Node& node) {
   return {};
 }
 
+// The key and value of `key` in `map`; an empty value (`port:`) is blamed on its key, since
+// yaml-cpp marks it where the next token starts.
+std::pair<YAML::Node, YAML::Node> entry(const YAML::Node& map, std::string_view key) {
+  if (map.IsMap()) {
+    for (const auto& kv : map)
+      if (kv.first.IsScalar() && kv.first.Scalar() == key) return {kv.first, kv.second};
+  }
+  return {YAML::Node(YAML::NodeType::Undefined), YAML::Node(YAML::NodeType::Undefined)};
+}
+
 }  // namespace
 
 YamlDoc::YamlDoc(std::string path, std::string_view text, YAML::Node root)
@@ -80,16 +90,26 @@ Result<void> YamlDoc::check_keys(const YAML::Node& map, const std::vector<std::s
 }
 
 Result<std::string> YamlDoc::as_string(const YAML::Node& value, std::string_view what) const {
+  return string_at(value, value, what);
+}
+
+Result<std::string> YamlDoc::string_at(const YAML::Node& value, const YAML::Node& blame,
+                                       std::string_view what) const {
   if (!value.IsScalar()) {
-    return error(value, std::string(what) + ": expected a string, got " + describe(value));
+    return error(blame, std::string(what) + ": expected a string, got " + describe(value));
   }
   return value.Scalar();
 }
 
 Result<long long> YamlDoc::as_int(const YAML::Node& value, std::string_view what, long long min,
                                   long long max) const {
+  return int_at(value, value, what, min, max);
+}
+
+Result<long long> YamlDoc::int_at(const YAML::Node& value, const YAML::Node& blame,
+                                  std::string_view what, long long min, long long max) const {
   auto complain = [&] {
-    return error(value, std::string(what) + ": expected an integer " + std::to_string(min) + "-" +
+    return error(blame, std::string(what) + ": expected an integer " + std::to_string(min) + "-" +
                             std::to_string(max) + ", got " + describe(value));
   };
   if (!value.IsScalar()) return complain();
@@ -103,12 +123,17 @@ Result<long long> YamlDoc::as_int(const YAML::Node& value, std::string_view what
 }
 
 Result<bool> YamlDoc::as_bool(const YAML::Node& value, std::string_view what) const {
+  return bool_at(value, value, what);
+}
+
+Result<bool> YamlDoc::bool_at(const YAML::Node& value, const YAML::Node& blame,
+                              std::string_view what) const {
   if (value.IsScalar()) {
     const std::string& s = value.Scalar();
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
   }
-  return error(value, std::string(what) + ": expected true or false, got " + describe(value));
+  return error(blame, std::string(what) + ": expected true or false, got " + describe(value));
 }
 
 Result<std::vector<std::string>> YamlDoc::as_string_list(const YAML::Node& value,
@@ -134,26 +159,26 @@ Result<std::vector<std::string>> YamlDoc::as_string_list(const YAML::Node& value
 
 Result<std::optional<std::string>> YamlDoc::get_string(const YAML::Node& map,
                                                        std::string_view key) const {
-  YAML::Node v = lookup(map, key);
+  auto [k, v] = entry(map, key);
   if (!v.IsDefined()) return std::nullopt;
-  auto r = as_string(v, key);
+  auto r = string_at(v, v.IsNull() ? k : v, key);
   if (!r) return std::unexpected(r.error());
   return *r;
 }
 
 Result<std::optional<long long>> YamlDoc::get_int(const YAML::Node& map, std::string_view key,
                                                   long long min, long long max) const {
-  YAML::Node v = lookup(map, key);
+  auto [k, v] = entry(map, key);
   if (!v.IsDefined()) return std::nullopt;
-  auto r = as_int(v, key, min, max);
+  auto r = int_at(v, v.IsNull() ? k : v, key, min, max);
   if (!r) return std::unexpected(r.error());
   return *r;
 }
 
 Result<std::optional<bool>> YamlDoc::get_bool(const YAML::Node& map, std::string_view key) const {
-  YAML::Node v = lookup(map, key);
+  auto [k, v] = entry(map, key);
   if (!v.IsDefined()) return std::nullopt;
-  auto r = as_bool(v, key);
+  auto r = bool_at(v, v.IsNull() ? k : v, key);
   if (!r) return std::unexpected(r.error());
   return *r;
 }

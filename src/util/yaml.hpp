@@ -58,6 +58,14 @@ class YamlDoc {
                                                                  std::string_view key) const;
 
  private:
+  // The conversions, blaming `blame` (the key, for an empty value) in errors.
+  Result<std::string> string_at(const YAML::Node& value, const YAML::Node& blame,
+                                std::string_view what) const;
+  Result<long long> int_at(const YAML::Node& value, const YAML::Node& blame, std::string_view what,
+                           long long min, long long max) const;
+  Result<bool> bool_at(const YAML::Node& value, const YAML::Node& blame,
+                       std::string_view what) const;
+
   std::string m_path;
   std::vector<std::string> m_lines;
   YAML::Node m_root;

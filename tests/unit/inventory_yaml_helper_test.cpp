@@ -65,3 +65,11 @@ TEST_CASE("yaml helper: JSON keeps scalars as strings", "[inventory][yaml]") {
   auto d = doc("a: 1\nb: [yes, ~]\nc: {d: \"q\\\"\"}\n");
   CHECK(yaml_to_json(d.root()) == R"({"a":"1","b":["yes",null],"c":{"d":"q\""}})");
 }
+
+TEST_CASE("yaml helper: an empty typed value is blamed on its key", "[inventory][yaml]") {
+  auto d = doc("a:\n  port:\nb: 1\n");
+  auto r = d.get_int(d.root()["a"], "port", 1, 65535);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().message.starts_with(
+      "f.yml:2:3: port: expected an integer 1-65535, got an empty value"));
+}
