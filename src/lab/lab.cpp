@@ -8,6 +8,7 @@
 
 #include "lab/base.hpp"
 #include "lab/bootstrap.hpp"
+#include "lab/cgroup.hpp"
 #include "lab/files.hpp"
 #include "lab/keys.hpp"
 #include "lab/lock.hpp"
@@ -224,6 +225,7 @@ Result<void> down(const LabPaths& paths, const Progress& progress) {
   stop_host_processes(pids, std::chrono::seconds(8));
   for (const auto& [index, pid] : pids) {
     if (auto n = remove_host_network(planned_host(index)); !n) return n;
+    remove_host_cgroups(planned_host(index));
   }
   if (auto b = remove_bridge(); !b) return b;
   std::error_code ec;
@@ -256,6 +258,7 @@ Result<void> stop(const LabPaths& paths, const std::string& name, const Progress
   auto start = Clock::now();
   stop_host_processes({{h.host.index, h.pid}}, std::chrono::seconds(8));
   if (auto n = remove_host_network(h.host); !n) return n;
+  remove_host_cgroups(h.host);
   h.pid = 0;
   if (auto s = save_state(paths.state_file(), *state); !s) return s;
   progress("lab: " + name + " stopped in " + seconds_since(start) + " (" + h.host.address +

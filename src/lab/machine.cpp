@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,9 +13,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "lab/cgroup.hpp"
 #include "lab/files.hpp"
 #include "lab/network.hpp"
-#include "util/shell.hpp"
+#include "lab/tools.hpp"
 #include "util/text.hpp"
 
 extern char** environ;
@@ -102,40 +102,54 @@ std::vector<std::string> nspawn_argv(const LabPaths& paths, const PlannedHost& h
 Result<int> boot_host(const LabPaths& paths, const PlannedHost& host) {
   auto log = paths.host_log(host.name);
   if (auto m = make_dirs(log.parent_path()); !m) return std::unexpected(m.error());
+  auto cgroups = create_host_cgroups(host);
+  if (!cgroups) return std::unexpected(cgroups.error());
   auto argv = nspawn_argv(paths, host);
+  auto program = find_program(argv.front());
+  if (program.empty()) return fail("systemd-nspawn is missing: apt-get install systemd-container");
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t all, none;
-  sigfillset(&all);
-  sigemptyset(&none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF |
-                                      POSIX_SPAWN_SETSIGMASK);
-
+  // Everything the child needs is built before fork: after it, only async-signal-safe calls.
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) {
     if (!std::string_view(*e).starts_with("SYSTEMD_NSPAWN_LOCK=")) env_strings.emplace_back(*e);
   }
-  env_strings.emplace_back("SYSTEMD_NSPAWN_LOCK=0");
+  env_strings.emplace_back("SYSTEMD_NSPAWN_LOCK=0");  // hosts share one base directory
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
   std::vector<char*> args;
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
+  const std::string log_path = log.string();
+  static constexpr char k_cgroup_error[] = "forja lab: cannot join the host's cgroup\n";
 
-  pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return fail("cannot run " + shell_join(argv) + ": " + std::strerror(rc));
+  pid_t pid = ::fork();
+  if (pid < 0) return fail(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::setsid();
+    int in = ::open("/dev/null", O_RDONLY);
+    int out = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0) ::_exit(126);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    for (const auto& procs : *cgroups) {
+      int fd = ::open(procs.c_str(), O_WRONLY);
+      if (fd < 0 || ::write(fd, "0", 1) != 1) {
+        (void)!::write(2, k_cgroup_error, sizeof k_cgroup_error - 1);
+        ::_exit(126);
+      }
+      ::close(fd);
+    }
+    struct sigaction dfl = {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execve(program.c_str(), args.data(), envp.data());
+    ::_exit(127);
+  }
   return static_cast<int>(pid);
 }
 

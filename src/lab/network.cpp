@@ -50,9 +50,14 @@ Result<void> raise_inotify_limits() {
 Result<void> ensure_bridge() {
   std::string bridge(k_bridge);
   if (!link_exists(bridge)) {
-    if (auto r = run_ip({"link", "add", bridge, "type", "bridge"}); !r) return r;
+    if (auto r = run_ip({"link", "add", bridge, "address", std::string(k_bridge_mac), "type",
+                         "bridge"});
+        !r) {
+      return r;
+    }
   }
   auto cidr = std::string(k_bridge_address) + "/" + std::to_string(k_prefix_length);
+  if (auto r = run_ip({"link", "set", bridge, "address", std::string(k_bridge_mac)}); !r) return r;
   if (auto r = run_ip({"addr", "replace", cidr, "dev", bridge}); !r) return r;
   return run_ip({"link", "set", bridge, "up"});
 }
@@ -70,19 +75,24 @@ Result<void> remove_host_network(const PlannedHost& host) {
   if (host_netns_exists(host)) {
     if (auto r = run_ip({"netns", "del", host.name}); !r) return r;
   }
+  // Deleting the namespace deletes the veth pair too, but asynchronously: a failure to delete
+  // a veth that is gone by then is no failure.
   if (link_exists(host.veth)) {
-    if (auto r = run_ip({"link", "del", host.veth}); !r) return r;
+    if (auto r = run_ip({"link", "del", host.veth}); !r && link_exists(host.veth)) return r;
   }
   return {};
 }
 
 Result<void> create_host_network(const PlannedHost& host) {
   if (auto r = remove_host_network(host); !r) return r;
+  // The machine may still cache an old MAC for this address (from an older forja).
+  (void)run_process({"ip", "neigh", "flush", "to", host.address, "dev", std::string(k_bridge)});
   const auto& ns = host.name;
   auto cidr = host.address + "/" + std::to_string(k_prefix_length);
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"netns", "add", ns},
-           {"link", "add", host.veth, "type", "veth", "peer", "name", "eth0", "netns", ns},
+           {"link", "add", host.veth, "address", host.veth_mac, "type", "veth", "peer", "name",
+            "eth0", "address", host.mac, "netns", ns},
            {"link", "set", host.veth, "master", std::string(k_bridge), "up"},
            {"-n", ns, "link", "set", "lo", "up"},
            {"-n", ns, "addr", "add", cidr, "dev", "eth0"},

@@ -1,13 +1,20 @@
 #include "lab/plan.hpp"
 
 #include <charconv>
+#include <cstdio>
 
 namespace forja::lab {
 
 PlannedHost planned_host(int index) {
   std::string name = "lab" + std::to_string(index);
-  return {index, name, std::string(k_subnet_prefix) + std::to_string(k_first_host_octet + index),
-          "fj-" + name};
+  char last[3];
+  std::snprintf(last, sizeof last, "%02x", static_cast<unsigned>(index & 0xff));
+  return {index,
+          name,
+          std::string(k_subnet_prefix) + std::to_string(k_first_host_octet + index),
+          "fj-" + name,
+          std::string("02:66:6a:00:00:") + last,
+          std::string("02:66:6a:01:00:") + last};
 }
 
 Result<std::vector<PlannedHost>> host_plan(int count) {

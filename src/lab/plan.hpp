@@ -13,6 +13,9 @@ namespace forja::lab {
 inline constexpr std::string_view k_bridge = "forja0";
 inline constexpr std::string_view k_subnet_prefix = "10.77.0.";  // + last octet
 inline constexpr std::string_view k_bridge_address = "10.77.0.1";
+// Fixed MAC addresses: a restarted host (or a bridge whose ports changed) keeps its MAC, so
+// the neighbour caches of the machine and the other hosts stay right.
+inline constexpr std::string_view k_bridge_mac = "02:66:6a:ff:00:01";
 inline constexpr int k_prefix_length = 24;
 inline constexpr int k_first_host_octet = 10;  // lab1 is .11
 inline constexpr int k_max_hosts = 200;        // .11 .. .210
@@ -24,6 +27,8 @@ struct PlannedHost {
   std::string name;     // lab1, also the netns and machine name
   std::string address;  // 10.77.0.11
   std::string veth;     // machine-side end of its veth pair, e.g. fj-lab1
+  std::string mac;      // the host's eth0: 02:66:6a:00:00:<index in hex>
+  std::string veth_mac; // the machine-side end: 02:66:6a:01:00:<index in hex>
 };
 
 // The host with this index (1-based).

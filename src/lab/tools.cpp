@@ -11,17 +11,19 @@
 namespace forja::lab {
 
 namespace {
-bool on_path(std::string_view program) {
+bool on_path(std::string_view program) { return !find_program(program).empty(); }
+}  // namespace
+
+std::string find_program(std::string_view program) {
   std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
   path += ":/usr/sbin:/sbin:/usr/bin:/bin";
   for (const auto& dir : split(path, ':')) {
     if (dir.empty()) continue;
     auto candidate = std::filesystem::path(dir) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
   }
-  return false;
+  return "";
 }
-}  // namespace
 
 const std::vector<Tool>& boot_tools() {
   static const std::vector<Tool> tools = {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -12,6 +13,9 @@ struct Tool {
   std::string_view program;
   std::string_view package;
 };
+
+// The full path of a program found on PATH (or in the sbin directories), or "" when missing.
+[[nodiscard]] std::string find_program(std::string_view program);
 
 // Tools to boot and stop hosts; tools to build the base and the repo.
 [[nodiscard]] const std::vector<Tool>& boot_tools();

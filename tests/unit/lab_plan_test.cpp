@@ -13,11 +13,14 @@ TEST_CASE("lab hosts get consecutive addresses from .11 on the bridge subnet", "
   CHECK((*plan)[0].name == "lab1");
   CHECK((*plan)[0].address == "10.77.0.11");
   CHECK((*plan)[0].veth == "fj-lab1");
+  CHECK((*plan)[0].mac == "02:66:6a:00:00:01");
+  CHECK((*plan)[0].veth_mac == "02:66:6a:01:00:01");
   CHECK((*plan)[2].name == "lab3");
   CHECK((*plan)[2].address == "10.77.0.13");
   auto big = host_plan(32);
   REQUIRE(big);
   CHECK(big->back().address == "10.77.0.42");
+  CHECK(big->back().mac == "02:66:6a:00:00:20");
 }
 
 TEST_CASE("lab host count outside 1..max is bad input", "[lab][plan]") {
