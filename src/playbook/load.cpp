@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 #include <set>
-#include <sstream>
 
 #include "resources/resource.hpp"
 #include "util/text.hpp"
+#include "util/yaml.hpp"
 
 namespace forja {
 
@@ -15,87 +15,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-SourceLocation at(const std::string& file, const YAML::Node& node) {
-  SourceLocation loc{file, 0, 0};
-  if (node.IsDefined() && node.Mark().line >= 0) {
-    loc.line = node.Mark().line + 1;
-    loc.column = node.Mark().column + 1;
-  }
-  return loc;
-}
+// Every file of a playbook stays loaded while it is parsed, for located errors.
+using Doc = std::shared_ptr<const YamlDoc>;
 
-std::unexpected<Error> error_at(const std::string& file, const YAML::Node& node,
-                                const std::string& message) {
-  return bad_input(at(file, node).str() + ": " + message);
-}
-
-// Duplicate keys are errors (YAML says so; yaml-cpp keeps both and lookups see the first).
-Result<void> check_duplicates(const std::string& file, const YAML::Node& node) {
-  if (node.IsMap()) {
-    std::set<std::string> seen;
-    for (const auto& kv : node) {
-      if (!seen.insert(kv.first.Scalar()).second) {
-        return error_at(file, kv.first, "duplicate key '" + kv.first.Scalar() + "'");
-      }
-      if (auto r = check_duplicates(file, kv.second); !r) return r;
+Result<Doc> load_doc(const std::string& path) {
+  auto doc = load_yaml_file(path);
+  if (!doc) {
+    auto e = doc.error();
+    if (e.message.find("{{") != std::string::npos) {
+      e.message += "\n(a value starting with '{{' must be quoted: \"{{ var }}\")";
     }
-  } else if (node.IsSequence()) {
-    for (const auto& item : node)
-      if (auto r = check_duplicates(file, item); !r) return r;
+    return std::unexpected(e);
   }
-  return {};
-}
-
-Result<YAML::Node> load_yaml(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return bad_input(path + ": cannot read file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  YAML::Node root;
-  try {
-    root = YAML::Load(ss.str());
-  } catch (const YAML::Exception& e) {
-    std::string hint;
-    if (e.msg.find("map") != std::string::npos || e.msg.find("flow") != std::string::npos) {
-      hint = " (a value starting with '{{' must be quoted: \"{{ var }}\")";
-    }
-    return bad_input(path + ":" + std::to_string(e.mark.line + 1) + ":" +
-                     std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg + hint);
-  }
-  if (auto r = check_duplicates(path, root); !r) return std::unexpected(r.error());
-  return root;
-}
-
-Result<void> check_keys(const std::string& file, const YAML::Node& map,
-                        const std::vector<std::string>& allowed, const std::string& what) {
-  for (const auto& kv : map) {
-    const auto& key = kv.first.Scalar();
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return error_at(file, kv.first,
-                      "unknown key '" + key + "' in " + what + did_you_mean(key, allowed));
-    }
-  }
-  return {};
-}
-
-Result<std::vector<std::string>> string_list(const std::string& file, const YAML::Node& node,
-                                             const std::string& key) {
-  std::vector<std::string> out;
-  if (!node.IsDefined() || node.IsNull()) return out;
-  if (node.IsScalar()) {
-    out.push_back(node.Scalar());
-    return out;
-  }
-  if (!node.IsSequence()) {
-    return error_at(file, node, "'" + key + "' must be a string or a list of strings");
-  }
-  for (const auto& item : node) {
-    if (!item.IsScalar()) {
-      return error_at(file, item, "'" + key + "' must be a string or a list of strings");
-    }
-    out.push_back(item.Scalar());
-  }
-  return out;
+  return std::make_shared<const YamlDoc>(std::move(*doc));
 }
 
 std::vector<std::string> resource_type_names() {
@@ -105,14 +37,14 @@ std::vector<std::string> resource_type_names() {
 }
 
 // One state mapping -> StateDecl, with its type found and its argument names checked.
-Result<StateDecl> parse_state(const std::string& file, const YAML::Node& node,
-                              bool is_handler) {
+Result<StateDecl> parse_state(const YamlDoc& doc, const YAML::Node& node, bool is_handler) {
+  const std::string& file = doc.path();
   if (!node.IsMap()) {
-    return error_at(file, node, "a state must be a mapping like '- package: haproxy'");
+    return doc.error(node, "a state must be a mapping like '- package: haproxy'");
   }
   StateDecl decl;
   decl.node = node;
-  decl.where = at(file, node);
+  decl.where = doc.where(node);
   decl.base_dir = fs::path(file).parent_path().string();
   const auto& common = common_state_keys();
   const ResourceType* type = nullptr;
@@ -134,7 +66,7 @@ Result<StateDecl> parse_state(const std::string& file, const YAML::Node& node,
         break;
       }
     }
-    return error_at(file, culprit,
+    return doc.error(culprit,
                     "unknown resource type '" + culprit.Scalar() + "'" +
                         did_you_mean(culprit.Scalar(), resource_type_names()) +
                         "; known types: " + [] {
@@ -143,21 +75,22 @@ Result<StateDecl> parse_state(const std::string& file, const YAML::Node& node,
                           return s;
                         }());
   }
-  const YAML::Node name_node = node[decl.type];
+  const YAML::Node name_node = lookup(node, decl.type);
   std::string name;
   if (name_node.IsScalar()) {
     name = name_node.Scalar();
   } else if (name_node.IsSequence() && decl.type == "package") {
     for (const auto& item : name_node) {
-      if (!item.IsScalar()) return error_at(file, item, "package names must be strings");
+      if (!item.IsScalar()) return doc.error(item, "package names must be strings");
       name += (name.empty() ? "" : ",") + item.Scalar();
     }
   } else {
-    return error_at(file, name_node, decl.type + ": the value of '" + decl.type +
+    return doc.error(name_node, decl.type + ": the value of '" + decl.type +
                                          "' must be its name (a string)");
   }
-  if (name.empty()) return error_at(file, name_node, decl.type + ": empty name");
-  decl.id = node["id"].IsDefined() ? node["id"].Scalar() : decl.type + "[" + name + "]";
+  if (name.empty()) return doc.error(name_node, decl.type + ": empty name");
+  const auto id_node = lookup(node, "id");
+  decl.id = id_node.IsScalar() ? id_node.Scalar() : decl.type + "[" + name + "]";
   // Argument names are checked now; types and values once rendered for each host.
   std::vector<std::string> arg_names;
   for (const auto& a : type->args) arg_names.push_back(a.name);
@@ -168,19 +101,19 @@ Result<StateDecl> parse_state(const std::string& file, const YAML::Node& node,
     if (std::find(arg_names.begin(), arg_names.end(), key) == arg_names.end()) {
       auto all = arg_names;
       all.insert(all.end(), common.begin(), common.end());
-      return error_at(file, kv.first, decl.type + ": unknown argument '" + key + "'" +
+      return doc.error(kv.first, decl.type + ": unknown argument '" + key + "'" +
                                           did_you_mean(key, all));
     }
   }
   for (const auto& spec : type->args) {
-    if (spec.required && !node[spec.name].IsDefined()) {
-      return error_at(file, node, decl.id + ": missing required argument '" + spec.name + "'");
+    if (spec.required && !lookup(node, spec.name).IsDefined()) {
+      return doc.error(node, decl.id + ": missing required argument '" + spec.name + "'");
     }
   }
-  auto require = string_list(file, node["require"], "require");
-  auto notify = string_list(file, node["notify"], "notify");
-  auto watch = string_list(file, node["watch"], "watch");
-  auto tags = string_list(file, node["tags"], "tags");
+  auto require = doc.get_string_list(node, "require");
+  auto notify = doc.get_string_list(node, "notify");
+  auto watch = doc.get_string_list(node, "watch");
+  auto tags = doc.get_string_list(node, "tags");
   for (auto* r : {&require, &notify, &watch, &tags})
     if (!*r) return std::unexpected(r->error());
   decl.require = *require;
@@ -188,59 +121,65 @@ Result<StateDecl> parse_state(const std::string& file, const YAML::Node& node,
   decl.watch = *watch;
   decl.tags = *tags;
   if (!is_handler && !decl.watch.empty()) {
-    return error_at(file, node["watch"], decl.id + ": 'watch' belongs on handlers; use 'notify' on a state");
+    return doc.error(lookup(node, "watch"), decl.id + ": 'watch' belongs on handlers; use 'notify' on a state");
   }
   return decl;
 }
 
-Result<void> parse_state_list(const std::string& file, const YAML::Node& list, bool handlers,
+Result<void> parse_state_list(const YamlDoc& doc, const YAML::Node& list, bool handlers,
                               std::vector<StateDecl>& out);
 
 // A state file: a list of states, or a map with `states:` and `handlers:`.
-Result<void> load_state_file(const std::string& path, Play& play) {
-  auto root = load_yaml(path);
-  if (!root) return std::unexpected(root.error());
-  if (root->IsSequence()) return parse_state_list(path, *root, false, play.states);
-  if (!root->IsMap()) {
+Result<void> load_state_file(const std::string& path, Play& play, std::vector<Doc>& docs) {
+  auto doc = load_doc(path);
+  if (!doc) return std::unexpected(doc.error());
+  docs.push_back(*doc);
+  const auto& d = **doc;
+  const auto& root = d.root();
+  if (root.IsSequence()) return parse_state_list(d, root, false, play.states);
+  if (!root.IsMap()) {
     return bad_input(path + ": a state file is a list of states, or a map with 'states:' and 'handlers:'");
   }
-  if (auto r = check_keys(path, *root, {"states", "handlers"}, "state file"); !r) return r;
-  if (auto r = parse_state_list(path, (*root)["states"], false, play.states); !r) return r;
-  return parse_state_list(path, (*root)["handlers"], true, play.handlers);
+  if (auto r = d.check_keys(root, {"states", "handlers"}, "state file"); !r) return r;
+  if (auto r = parse_state_list(d, lookup(root, "states"), false, play.states); !r) return r;
+  return parse_state_list(d, lookup(root, "handlers"), true, play.handlers);
 }
 
-Result<void> parse_state_list(const std::string& file, const YAML::Node& list, bool handlers,
+Result<void> parse_state_list(const YamlDoc& doc, const YAML::Node& list, bool handlers,
                               std::vector<StateDecl>& out) {
   if (!list.IsDefined() || list.IsNull()) return {};
-  if (!list.IsSequence()) return error_at(file, list, "expected a list of states");
+  if (!list.IsSequence()) return doc.error(list, "expected a list of states");
   for (const auto& item : list) {
-    auto decl = parse_state(file, item, handlers);
+    auto decl = parse_state(doc, item, handlers);
     if (!decl) return std::unexpected(decl.error());
     out.push_back(std::move(*decl));
   }
   return {};
 }
 
-Result<Play> parse_play(const std::string& file, const YAML::Node& node) {
-  if (!node.IsMap()) return error_at(file, node, "a play must be a mapping with 'hosts:' and 'states:'");
-  if (auto r = check_keys(file, node, {"name", "hosts", "states", "handlers"}, "play"); !r)
+Result<Play> parse_play(const YamlDoc& doc, const YAML::Node& node, std::vector<Doc>& docs) {
+  const std::string& file = doc.path();
+  if (!node.IsMap()) return doc.error(node, "a play must be a mapping with 'hosts:' and 'states:'");
+  if (auto r = doc.check_keys(node, {"name", "hosts", "states", "handlers"}, "play"); !r)
     return std::unexpected(r.error());
   Play play;
-  play.where = at(file, node);
-  if (!node["hosts"].IsScalar()) return error_at(file, node, "play needs 'hosts: PATTERN'");
-  play.hosts = node["hosts"].Scalar();
-  play.name = node["name"].IsScalar() ? node["name"].Scalar() : play.hosts;
-  const auto states = node["states"];
+  play.where = doc.where(node);
+  const auto hosts = lookup(node, "hosts");
+  if (!hosts.IsScalar()) return doc.error(node, "play needs 'hosts: PATTERN'");
+  play.hosts = hosts.Scalar();
+  const auto name = lookup(node, "name");
+  play.name = name.IsScalar() ? name.Scalar() : play.hosts;
+  const auto states = lookup(node, "states");
   if (states.IsDefined() && !states.IsSequence() && !states.IsScalar()) {
-    return error_at(file, states, "'states' must be a state file, or a list of files and states");
+    return doc.error(states, "'states' must be a state file, or a list of files and states");
   }
   auto dir = fs::path(file).parent_path();
   auto include = [&](const YAML::Node& item) -> Result<void> {
     auto path = (dir / item.Scalar()).lexically_normal().string();
     if (!fs::is_regular_file(path)) {
-      return error_at(file, item, "state file not found: " + path);
+      return doc.error(item, "state file not found: " + path);
     }
-    return load_state_file(path, play);
+    return load_state_file(path, play, docs);
   };
   if (states.IsScalar()) {
     if (auto r = include(states); !r) return std::unexpected(r.error());
@@ -249,13 +188,13 @@ Result<Play> parse_play(const std::string& file, const YAML::Node& node) {
       if (item.IsScalar()) {
         if (auto r = include(item); !r) return std::unexpected(r.error());
       } else {
-        auto decl = parse_state(file, item, false);
+        auto decl = parse_state(doc, item, false);
         if (!decl) return std::unexpected(decl.error());
         play.states.push_back(std::move(*decl));
       }
     }
   }
-  if (auto r = parse_state_list(file, node["handlers"], true, play.handlers); !r)
+  if (auto r = parse_state_list(doc, lookup(node, "handlers"), true, play.handlers); !r)
     return std::unexpected(r.error());
   return play;
 }
@@ -305,31 +244,35 @@ const std::vector<std::string>& common_state_keys() {
 }
 
 Result<Playbook> load_playbook(const std::string& path) {
-  auto root = load_yaml(path);
-  if (!root) return std::unexpected(root.error());
+  std::vector<Doc> docs;
+  auto loaded = load_doc(path);
+  if (!loaded) return std::unexpected(loaded.error());
+  docs.push_back(*loaded);
+  const auto& doc = **loaded;
+  const auto& root = doc.root();
   Playbook book;
   book.path = path;
   book.dir = fs::path(path).parent_path().string();
-  if (!root->IsMap()) return bad_input(path + ": a playbook is a map with 'plays:' (and optional 'vars:', 'verify:')");
-  if (auto r = check_keys(path, *root, {"vars", "plays", "verify"}, "playbook"); !r)
+  if (!root.IsMap()) return bad_input(path + ": a playbook is a map with 'plays:' (and optional 'vars:', 'verify:')");
+  if (auto r = doc.check_keys(root, {"vars", "plays", "verify"}, "playbook"); !r)
     return std::unexpected(r.error());
-  book.vars = (*root)["vars"].IsMap() ? YAML::Clone((*root)["vars"]) : YAML::Node(YAML::NodeType::Map);
-  if ((*root)["vars"].IsDefined() && !(*root)["vars"].IsMap() && !(*root)["vars"].IsNull())
-    return error_at(path, (*root)["vars"], "'vars' must be a map");
-  const auto plays = (*root)["plays"];
+  const auto vars = lookup(root, "vars");
+  if (auto r = doc.require_map(vars, "'vars'"); !r) return std::unexpected(r.error());
+  book.vars = vars.IsMap() ? YAML::Clone(vars) : YAML::Node(YAML::NodeType::Map);
+  const auto plays = lookup(root, "plays");
   if (!plays.IsSequence() || plays.size() == 0)
     return bad_input(path + ": the playbook needs 'plays:', a list of {hosts: PATTERN, states: FILE}");
   for (const auto& p : plays) {
-    auto play = parse_play(path, p);
+    auto play = parse_play(doc, p, docs);
     if (!play) return std::unexpected(play.error());
     book.plays.push_back(std::move(*play));
   }
-  const auto verify = (*root)["verify"];
+  const auto verify = lookup(root, "verify");
   if (verify.IsDefined() && !verify.IsNull()) {
-    if (!verify.IsSequence()) return error_at(path, verify, "'verify' must be a list of probes");
+    if (!verify.IsSequence()) return doc.error(verify, "'verify' must be a list of probes");
     for (const auto& v : verify) {
-      if (!v.IsMap() || v.size() == 0) return error_at(path, v, "a verify probe is a mapping like '- http: ...'");
-      book.verify.push_back(VerifyDecl{v.begin()->first.Scalar(), v, at(path, v)});
+      if (!v.IsMap() || v.size() == 0) return doc.error(v, "a verify probe is a mapping like '- http: ...'");
+      book.verify.push_back(VerifyDecl{v.begin()->first.Scalar(), v, doc.where(v)});
     }
   }
   if (auto r = check_references(book); !r) return std::unexpected(r.error());

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "util/text.hpp"
+#include "util/yaml.hpp"
 
 namespace forja {
 
@@ -101,7 +102,7 @@ Result<void> Args::check(const std::vector<ArgSpec>& specs,
   return {};
 }
 
-bool Args::has(const std::string& key) const { return m_node[key].IsDefined(); }
+bool Args::has(const std::string& key) const { return lookup(m_node, key).IsDefined(); }
 
 std::string Args::str(const std::string& key, const std::string& fallback) const {
   auto v = opt_str(key);
@@ -109,7 +110,7 @@ std::string Args::str(const std::string& key, const std::string& fallback) const
 }
 
 std::optional<std::string> Args::opt_str(const std::string& key) const {
-  const auto v = m_node[key];
+  const auto v = lookup(m_node, key);
   if (!v.IsDefined() || !v.IsScalar()) return std::nullopt;
   return v.Scalar();
 }
@@ -128,7 +129,7 @@ bool Args::boolean(const std::string& key, bool fallback) const {
 }
 
 std::vector<std::string> Args::list(const std::string& key) const {
-  const auto v = m_node[key];
+  const auto v = lookup(m_node, key);
   std::vector<std::string> out;
   if (v.IsScalar()) out.push_back(v.Scalar());
   if (v.IsSequence())
@@ -138,14 +139,14 @@ std::vector<std::string> Args::list(const std::string& key) const {
 
 std::map<std::string, std::string> Args::map(const std::string& key) const {
   std::map<std::string, std::string> out;
-  const auto v = m_node[key];
+  const auto v = lookup(m_node, key);
   if (v.IsMap())
     for (const auto& kv : v) out[kv.first.Scalar()] = kv.second.IsScalar() ? kv.second.Scalar() : "";
   return out;
 }
 
 SourceLocation Args::where(const std::string& key) const {
-  const auto v = m_node[key];
+  const auto v = lookup(m_node, key);
   return v.IsDefined() ? at(m_where, v) : m_where;
 }
 

@@ -53,7 +53,7 @@ std::string data(const std::string& rel) { return std::string(FORJA_TEST_DATA) +
 
 TEST_CASE("playbook loads plays, included state files, handlers and requisites", "[engine][playbook]") {
   auto book = load_playbook(data("playbooks/good/site.yml"));
-  REQUIRE(book);
+  if (!book) FAIL(book.error().message);
   REQUIRE(book->plays.size() == 2);
   const auto& web = book->plays[1];
   CHECK(web.hosts == "web");
@@ -71,10 +71,10 @@ TEST_CASE("playbook errors name file:line:col and suggest", "[engine][playbook]"
     const char* expected;
   };
   Case cases[] = {
-      {"bad/unknown_type.yml", "unknown_type.yml:3:5: unknown resource type 'pakage' (did you mean 'package'?)"},
-      {"bad/unknown_arg.yml", "unknown_arg.yml:4:5: file: unknown argument 'contnet' (did you mean 'content'?)"},
-      {"bad/unknown_require.yml", "unknown_require.yml:5:5: file[/etc/motd]: requires unknown state 'package[curll]' (did you mean 'package[curl]'?)"},
-      {"bad/duplicate_key.yml", "duplicate_key.yml:5:5: duplicate key 'content'"},
+      {"bad/unknown_type.yml", "unknown_type.yml:4:7: unknown resource type 'pakage' (did you mean 'package'?)"},
+      {"bad/unknown_arg.yml", "unknown_arg.yml:5:7: file: unknown argument 'contnet' (did you mean 'content'?)"},
+      {"bad/unknown_require.yml", "unknown_require.yml:5:7: file[/etc/motd]: requires unknown state 'package[curll]' (did you mean 'package[curl]'?)"},
+      {"bad/duplicate_key.yml", "duplicate_key.yml:6:7: duplicate key 'content' (first at line 5)"},
       {"bad/unknown_handler.yml", "notifies unknown handler 'restart-nginx'"},
       {"bad/unquoted_template.yml", "must be quoted"},
       {"bad/missing_required.yml", "missing required argument 'src'"},
@@ -91,7 +91,7 @@ TEST_CASE("playbook errors name file:line:col and suggest", "[engine][playbook]"
 TEST_CASE("states render with host variables; wrong types after rendering are located errors",
           "[engine][playbook]") {
   auto book = load_playbook(data("playbooks/good/site.yml"));
-  REQUIRE(book);
+  if (!book) FAIL(book.error().message);
   HostDecls decls;
   for (const auto& s : book->plays[1].states) decls.states.push_back(&s);
   YAML::Node ctx;
@@ -114,7 +114,7 @@ TEST_CASE("states render with host variables; wrong types after rendering are lo
 
 TEST_CASE("an undefined variable in a state names the variable and the place", "[engine][playbook]") {
   auto book = load_playbook(data("playbooks/good/site.yml"));
-  REQUIRE(book);
+  if (!book) FAIL(book.error().message);
   HostDecls decls;
   for (const auto& s : book->plays[1].states) decls.states.push_back(&s);
   YAML::Node ctx;
@@ -126,7 +126,7 @@ TEST_CASE("an undefined variable in a state names the variable and the place", "
 
 TEST_CASE("a service waits for the package that provides it", "[engine][plan]") {
   auto book = load_playbook(data("playbooks/good/site.yml"));
-  REQUIRE(book);
+  if (!book) FAIL(book.error().message);
   HostDecls decls;
   for (const auto& s : book->plays[1].states) decls.states.push_back(&s);
   YAML::Node ctx;
