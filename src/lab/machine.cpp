@@ -123,9 +123,17 @@ Result<int> boot_host(const LabPaths& paths, const PlannedHost& host) {
   const std::string log_path = log.string();
   static constexpr char k_cgroup_error[] = "forja lab: cannot join the host's cgroup\n";
 
+  // A close-on-exec pipe tells when the child has become systemd-nspawn (EOF) or why not.
+  int status_pipe[2];
+  if (::pipe2(status_pipe, O_CLOEXEC) != 0) return fail(std::string("pipe: ") + std::strerror(errno));
   pid_t pid = ::fork();
-  if (pid < 0) return fail(std::string("fork: ") + std::strerror(errno));
+  if (pid < 0) {
+    ::close(status_pipe[0]);
+    ::close(status_pipe[1]);
+    return fail(std::string("fork: ") + std::strerror(errno));
+  }
   if (pid == 0) {
+    ::close(status_pipe[0]);
     ::setsid();
     int in = ::open("/dev/null", O_RDONLY);
     int out = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -136,7 +144,9 @@ Result<int> boot_host(const LabPaths& paths, const PlannedHost& host) {
     for (const auto& procs : *cgroups) {
       int fd = ::open(procs.c_str(), O_WRONLY);
       if (fd < 0 || ::write(fd, "0", 1) != 1) {
+        int err = errno;
         (void)!::write(2, k_cgroup_error, sizeof k_cgroup_error - 1);
+        (void)!::write(status_pipe[1], &err, sizeof err);
         ::_exit(126);
       }
       ::close(fd);
@@ -148,7 +158,19 @@ Result<int> boot_host(const LabPaths& paths, const PlannedHost& host) {
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::execve(program.c_str(), args.data(), envp.data());
+    int err = errno;
+    (void)!::write(status_pipe[1], &err, sizeof err);
     ::_exit(127);
+  }
+  ::close(status_pipe[1]);
+  int child_errno = 0;
+  ssize_t n;
+  while ((n = ::read(status_pipe[0], &child_errno, sizeof child_errno)) < 0 && errno == EINTR) {
+  }
+  ::close(status_pipe[0]);
+  if (n > 0) {
+    return fail(host.name + ": cannot start systemd-nspawn (" + std::strerror(child_errno) +
+                "); see " + log_path);
   }
   return static_cast<int>(pid);
 }
