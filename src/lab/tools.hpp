@@ -14,7 +14,7 @@ struct Tool {
   std::string_view package;
 };
 
-// The full path of a program found on PATH (or in the sbin directories), or "" when missing.
+// The full path of a program found on $PATH, or "" when missing.
 [[nodiscard]] std::string find_program(std::string_view program);
 
 // Tools to boot and stop hosts; tools to build the base and the repo.
