@@ -1,13 +1,14 @@
 // forja lab: the local lab of test hosts (see src/lab/). This file only parses and prints.
+#include "lab/lab.hpp"
+
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "cli/command.hpp"
 #include "lab/config.hpp"
-#include "lab/lab.hpp"
 #include "lab/plan.hpp"
 #include "lab/tools.hpp"
 #include "report/reporter.hpp"
@@ -32,13 +33,13 @@ int print_status(const lab::LabPaths& paths) {
     reporter().line("the lab is down (no hosts); start it with 'forja lab up'");
     return 0;
   }
-  std::vector<std::string> lines = {fmt::format("{:<8} {:<12} {:>8}  {}", "HOST", "ADDRESS",
-                                                "PID", "SSH")};
+  std::vector<std::string> lines = {
+      fmt::format("{:<8} {:<12} {:>8}  {}", "HOST", "ADDRESS", "PID", "SSH")};
   for (const auto& row : *rows) {
-    lines.push_back(fmt::format("{:<8} {:<12} {:>8}  {}", row.host.name, row.host.address,
-                                row.pid > 0 ? std::to_string(row.pid) : "-",
-                                row.ssh ? reporter().paint("green", "yes")
-                                        : reporter().paint("red", "no")));
+    lines.push_back(
+        fmt::format("{:<8} {:<12} {:>8}  {}", row.host.name, row.host.address,
+                    row.pid > 0 ? std::to_string(row.pid) : "-",
+                    row.ssh ? reporter().paint("green", "yes") : reporter().paint("red", "no")));
   }
   lines.push_back("inventory: " + paths.inventory().string());
   reporter().block(lines);
@@ -52,12 +53,18 @@ int exec_ssh(const lab::LabPaths& paths, const std::string& name, const std::str
   if (!host) return report_error(host.error());
   if (auto t = lab::require_tools({{"ssh", "openssh-client"}}); !t) return report_error(t.error());
   std::vector<std::string> argv = {"ssh",
-                                   "-i", paths.key().string(),
-                                   "-o", "IdentitiesOnly=yes",
-                                   "-o", "StrictHostKeyChecking=yes",
-                                   "-o", "UserKnownHostsFile=" + paths.known_hosts().string(),
-                                   "-o", "ConnectTimeout=5",
-                                   "-l", user,
+                                   "-i",
+                                   paths.key().string(),
+                                   "-o",
+                                   "IdentitiesOnly=yes",
+                                   "-o",
+                                   "StrictHostKeyChecking=yes",
+                                   "-o",
+                                   "UserKnownHostsFile=" + paths.known_hosts().string(),
+                                   "-o",
+                                   "ConnectTimeout=5",
+                                   "-l",
+                                   user,
                                    host->address};
   if (!command.empty()) {
     argv.emplace_back("--");
@@ -98,8 +105,7 @@ CommandSpec lab_command() {
                 "Boot the lab (lab1..labN) and wait until every sshd answers. The first run "
                 "prepares the cached image and repository (minutes); later runs boot 4 hosts "
                 "in seconds. Hosts already running are left alone.");
-            up->add_option("--hosts", *hosts, "How many hosts (1-200)")
-                ->capture_default_str();
+            up->add_option("--hosts", *hosts, "How many hosts (1-200)")->capture_default_str();
             sub.add_subcommand("down",
                                "Stop every host; remove their namespaces, veths and the bridge");
             sub.add_subcommand("status", "Show each host: address, nspawn pid, SSH answering");

@@ -92,16 +92,15 @@ Result<void> customize(const fs::path& root, const LabPaths& paths) {
 
   // Users: vagrant (passwordless sudo), deploy (sudo asks k_deploy_password).
   for (auto user : {k_sudo_user, k_password_user}) {
-    auto add = run_in_chroot(r, {"useradd", "--create-home", "--shell", "/bin/bash",
-                                 std::string(user)});
+    auto add =
+        run_in_chroot(r, {"useradd", "--create-home", "--shell", "/bin/bash", std::string(user)});
     if (!add) return std::unexpected(add.error());
   }
   ProcessOptions password;
   password.input = std::string(k_password_user) + ":" + std::string(k_deploy_password) + "\n";
   if (auto p = run_in_chroot(r, {"chpasswd"}, password); !p) return std::unexpected(p.error());
   if (auto w = write(root, "etc/sudoers.d/forja-lab-vagrant",
-                     std::string(k_sudo_user) + " ALL=(ALL:ALL) NOPASSWD: ALL\n",
-                     fs::perms(0440));
+                     std::string(k_sudo_user) + " ALL=(ALL:ALL) NOPASSWD: ALL\n", fs::perms(0440));
       !w) {
     return w;
   }
@@ -136,8 +135,8 @@ Result<void> build_base(const LabPaths& paths, const Progress& progress) {
   (void)run_process({"umount", (tmp / std::string(k_repo_mount).substr(1)).string()});
   if (auto removed = remove_tree(tmp); !removed) return removed;
   progress("lab: building the host image " + paths.base().string());
-  if (auto c = run_checked({"cp", "-a", "--reflink=auto", paths.bootstrap().string(),
-                            tmp.string()});
+  if (auto c =
+          run_checked({"cp", "-a", "--reflink=auto", paths.bootstrap().string(), tmp.string()});
       !c) {
     return std::unexpected(c.error());
   }

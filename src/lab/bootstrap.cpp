@@ -33,8 +33,8 @@ Result<void> ensure_bootstrap(const LabPaths& paths, const Progress& progress) {
   std::error_code ec;
   fs::rename(tmp, paths.bootstrap(), ec);
   if (ec) return fail("cannot rename " + tmp.string() + ": " + ec.message());
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
-                                                               start);
+  auto secs =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start);
   progress("lab: debootstrap done in " + std::to_string(secs.count()) + " s");
   return {};
 }

@@ -18,8 +18,9 @@ LabPaths lab_paths() {
 
 const std::vector<std::string>& base_packages() {
   static const std::vector<std::string> packages = {
-      "systemd", "systemd-sysv", "dbus",     "openssh-server", "sudo",   "iproute2",
-      "python3", "procps",       "ca-certificates", "less", "iputils-ping", "libpam-systemd",
+      "systemd",      "systemd-sysv",   "dbus",   "openssh-server",  "sudo",
+      "iproute2",     "python3",        "procps", "ca-certificates", "less",
+      "iputils-ping", "libpam-systemd",
   };
   return packages;
 }

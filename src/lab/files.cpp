@@ -31,8 +31,7 @@ Result<void> write_file_atomic(const std::filesystem::path& file, std::string_vi
   if (auto made = make_dirs(file.parent_path()); !made) return made;
   auto tmp = file;
   tmp += ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                  static_cast<mode_t>(mode));
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) return fail("cannot write " + tmp.string() + ": " + std::strerror(errno));
   std::size_t done = 0;
   while (done < content.size()) {

@@ -14,10 +14,9 @@ namespace forja::lab {
 [[nodiscard]] Result<std::string> read_file(const std::filesystem::path& file);
 
 // Write via a temp file beside the target, then rename; parent directories are created.
-[[nodiscard]] Result<void> write_file_atomic(const std::filesystem::path& file,
-                                             std::string_view content,
-                                             std::filesystem::perms mode =
-                                                 std::filesystem::perms(0644));
+[[nodiscard]] Result<void> write_file_atomic(
+    const std::filesystem::path& file, std::string_view content,
+    std::filesystem::perms mode = std::filesystem::perms(0644));
 
 // Create a directory and its parents.
 [[nodiscard]] Result<void> make_dirs(const std::filesystem::path& dir);

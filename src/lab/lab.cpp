@@ -39,12 +39,12 @@ bool prepared(const LabPaths& paths) {
 
 // Build whatever of bootstrap, repo and base is missing. A stale base is rebuilt only when
 // no host runs on it.
-Result<void> ensure_prepared(const LabPaths& paths, const Progress& progress,
-                             bool hosts_running) {
+Result<void> ensure_prepared(const LabPaths& paths, const Progress& progress, bool hosts_running) {
   if (prepared(paths) && (base_is_current(paths) || hosts_running)) {
     if (!base_is_current(paths)) {
-      progress("lab: note: the host image is from an older forja; 'forja lab down' then "
-               "'forja lab up' rebuilds it");
+      progress(
+          "lab: note: the host image is from an older forja; 'forja lab down' then "
+          "'forja lab up' rebuilds it");
     }
     return {};
   }
@@ -64,7 +64,8 @@ void refresh_pids(LabState& state) {
   for (auto& h : state.hosts) {
     if (!host_process_alive(h.pid, h.host)) h.pid = 0;
   }
-  for (const auto& [index, pid] : find_host_processes()) state.ensure(planned_host(index)).pid = pid;
+  for (const auto& [index, pid] : find_host_processes())
+    state.ensure(planned_host(index)).pid = pid;
 }
 
 std::vector<PlannedHost> hosts_of(const LabState& state) {
@@ -85,14 +86,12 @@ Result<void> write_access_files(const LabPaths& paths, const LabState& state) {
   }
   if (auto w = write_file_atomic(paths.known_hosts(), render_known_hosts(keys)); !w) return w;
   auto hosts = hosts_of(state);
-  if (auto w = write_file_atomic(paths.inventory(),
-                                 render_inventory(hosts, paths, k_sudo_user));
+  if (auto w = write_file_atomic(paths.inventory(), render_inventory(hosts, paths, k_sudo_user));
       !w) {
     return w;
   }
-  return write_file_atomic(
-      paths.state / "inventory-deploy.yml",
-      render_inventory(hosts, paths, k_password_user, k_deploy_password_env));
+  return write_file_atomic(paths.state / "inventory-deploy.yml",
+                           render_inventory(hosts, paths, k_password_user, k_deploy_password_env));
 }
 
 // Machine-wide setup every boot needs.

@@ -94,8 +94,7 @@ std::vector<std::string> nspawn_argv(const LabPaths& paths, const PlannedHost& h
           "--link-journal=no",
           "--console=read-only",
           "--bind-ro=" + paths.repo().string() + ":" + std::string(k_repo_mount),
-          "--bind-ro=" + paths.host_ssh_dir(host.name).string() + ":" +
-              std::string(k_host_ssh_dir),
+          "--bind-ro=" + paths.host_ssh_dir(host.name).string() + ":" + std::string(k_host_ssh_dir),
           "--boot"};
 }
 
@@ -125,7 +124,8 @@ Result<int> boot_host(const LabPaths& paths, const PlannedHost& host) {
 
   // A close-on-exec pipe tells when the child has become systemd-nspawn (EOF) or why not.
   int status_pipe[2];
-  if (::pipe2(status_pipe, O_CLOEXEC) != 0) return fail(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(status_pipe, O_CLOEXEC) != 0)
+    return fail(std::string("pipe: ") + std::strerror(errno));
   pid_t pid = ::fork();
   if (pid < 0) {
     ::close(status_pipe[0]);

@@ -14,9 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool link_exists(std::string_view name) {
-  return fs::exists(fs::path("/sys/class/net") / name);
-}
+bool link_exists(std::string_view name) { return fs::exists(fs::path("/sys/class/net") / name); }
 
 Result<void> run_ip(std::vector<std::string> args) {
   args.insert(args.begin(), "ip");
@@ -50,8 +48,8 @@ Result<void> raise_inotify_limits() {
 Result<void> ensure_bridge() {
   std::string bridge(k_bridge);
   if (!link_exists(bridge)) {
-    if (auto r = run_ip({"link", "add", bridge, "address", std::string(k_bridge_mac), "type",
-                         "bridge"});
+    if (auto r =
+            run_ip({"link", "add", bridge, "address", std::string(k_bridge_mac), "type", "bridge"});
         !r) {
       return r;
     }

@@ -24,11 +24,11 @@ inline constexpr int k_default_hosts = 4;
 // One planned lab host: lab<index> at 10.77.0.(10 + index).
 struct PlannedHost {
   int index = 0;
-  std::string name;     // lab1, also the netns and machine name
-  std::string address;  // 10.77.0.11
-  std::string veth;     // machine-side end of its veth pair, e.g. fj-lab1
-  std::string mac;      // the host's eth0: 02:66:6a:00:00:<index in hex>
-  std::string veth_mac; // the machine-side end: 02:66:6a:01:00:<index in hex>
+  std::string name;      // lab1, also the netns and machine name
+  std::string address;   // 10.77.0.11
+  std::string veth;      // machine-side end of its veth pair, e.g. fj-lab1
+  std::string mac;       // the host's eth0: 02:66:6a:00:00:<index in hex>
+  std::string veth_mac;  // the machine-side end: 02:66:6a:01:00:<index in hex>
 };
 
 // The host with this index (1-based).

@@ -54,8 +54,12 @@ std::string render_sshd_config() {
   std::string dir(k_host_ssh_dir);
   return "# written by forja lab prepare: host key and lab key come from " + dir +
          ",\n# bind-mounted per host (the root file system is a volatile overlay).\n"
-         "HostKey " + dir + "/ssh_host_ed25519_key\n"
-         "AuthorizedKeysFile .ssh/authorized_keys " + dir + "/authorized_keys\n"
+         "HostKey " +
+         dir +
+         "/ssh_host_ed25519_key\n"
+         "AuthorizedKeysFile .ssh/authorized_keys " +
+         dir +
+         "/authorized_keys\n"
          "PubkeyAuthentication yes\n"
          "PermitRootLogin prohibit-password\n"
          "PasswordAuthentication no\n"

@@ -43,9 +43,9 @@ Result<void> ensure_repo(const LabPaths& paths, const Progress& progress) {
     return std::unexpected(r.error());
   }
 
-  std::vector<std::string> depends = {"apt-cache",     "depends",        "--recurse",
+  std::vector<std::string> depends = {"apt-cache",       "depends",       "--recurse",
                                       "--no-recommends", "--no-suggests", "--no-conflicts",
-                                      "--no-breaks",   "--no-replaces",  "--no-enhances"};
+                                      "--no-breaks",     "--no-replaces", "--no-enhances"};
   depends.insert(depends.end(), repo_packages().begin(), repo_packages().end());
   auto closure_out = run_in_chroot(root, depends);
   if (!closure_out) return std::unexpected(closure_out.error());

@@ -15,8 +15,8 @@ HostState* LabState::find(std::string_view name) {
 
 HostState& LabState::ensure(const PlannedHost& host) {
   if (auto* existing = find(host.name)) return *existing;
-  auto pos = std::ranges::find_if(
-      hosts, [&](const HostState& h) { return h.host.index > host.index; });
+  auto pos =
+      std::ranges::find_if(hosts, [&](const HostState& h) { return h.host.index > host.index; });
   return *hosts.insert(pos, HostState{host, 0});
 }
 

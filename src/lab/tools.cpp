@@ -57,8 +57,8 @@ Result<void> require_tools(const std::vector<Tool>& tools) {
   std::string missing;
   for (const auto& t : tools) {
     if (on_path(t.program)) continue;
-    missing += "\n  " + std::string(t.program) + " is missing: apt-get install " +
-               std::string(t.package);
+    missing +=
+        "\n  " + std::string(t.program) + " is missing: apt-get install " + std::string(t.package);
   }
   if (!missing.empty()) return fail("the lab needs programs that are not installed:" + missing);
   return {};

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Takes the lab down (ctest fixture cleanup) and proves nothing is left behind.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 forja lab down || fail "forja lab down failed"

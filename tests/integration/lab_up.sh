@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Boots the lab (ctest fixture setup) and proves every host is usable the way tests use it:
 # SSH as root, vagrant and deploy with strict host keys, sudo rules, offline apt.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 hosts="${FORJA_LAB_HOSTS:-4}"
