@@ -5,11 +5,19 @@ namespace forja {
 CommandSpec version_command();
 CommandSpec inventory_command();
 CommandSpec lab_command();
+CommandSpec run_command();
+CommandSpec facts_command();
+CommandSpec plan_command();
+CommandSpec apply_command();
 
 const std::vector<CommandSpec>& all_commands() {
   static const std::vector<CommandSpec> commands = {
       version_command(),
       inventory_command(),
+      run_command(),
+      facts_command(),
+      plan_command(),
+      apply_command(),
       lab_command(),
   };
   return commands;

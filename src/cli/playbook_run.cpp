@@ -1,0 +1,47 @@
+#include "cli/playbook_run.hpp"
+
+#include "engine/notify_store.hpp"
+#include "engine/runner.hpp"
+#include "facts/facts.hpp"
+#include "playbook/load.hpp"
+#include "report/run_report.hpp"
+
+namespace forja {
+
+void add_playbook_options(CLI::App& sub, PlaybookOptions& o) {
+  add_connect_options(sub, o.connect);
+  sub.add_option("playbook", o.playbook, "Playbook file (e.g. playbooks/site.yml)")->required();
+  sub.add_option("-l,--limit", o.limit, "Only hosts matching this pattern too (web, lab2, all:!lb)");
+  sub.add_option("-t,--tags", o.tags, "Only states with one of these tags")->delimiter(',');
+  sub.add_option("--state-dir", o.state_dir,
+                 "Where owed handlers are kept between runs (default ~/.local/state/forja/...)");
+  sub.add_flag("-v,--verbose", o.verbose, "Also list states that need no change, with the reason");
+  sub.add_flag("--json", o.json, "A JSON event stream (one object per line) instead of text");
+}
+
+int run_playbook_command(const PlaybookOptions& o, bool apply) {
+  auto book = load_playbook(o.playbook);
+  if (!book) return report_error(book.error());
+  auto inventory = load_inventory_option(o.connect);
+  if (!inventory) return report_error(inventory.error());
+  RunOptions run;
+  run.apply = apply && !o.check;
+  run.forks = o.connect.forks;
+  run.limit = o.limit;
+  run.tags = o.tags;
+  run.state_dir = o.state_dir.empty() ? default_state_dir(o.playbook) : o.state_dir;
+  auto report = make_run_report(run.apply ? ReportMode::apply : ReportMode::plan,
+                                o.json ? ReportFormat::json : ReportFormat::human, o.verbose);
+  install_interrupt_handler();
+  auto connect = [&](const Host& h) { return make_transport(h, o.connect); };
+  auto gather = [](Transport& t) -> Result<GatheredFacts> {
+    auto f = gather_facts(t);
+    if (!f) return std::unexpected(f.error());
+    return GatheredFacts{f->platform(), f->to_yaml(), f->describe()};
+  };
+  auto outcome = run_playbook(*book, *inventory, run, connect, gather, fact_stub(), *report);
+  if (!outcome) return report_error(outcome.error());
+  return static_cast<int>(outcome->exit_code(!run.apply && o.exit_code));
+}
+
+}  // namespace forja

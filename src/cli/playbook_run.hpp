@@ -1,0 +1,30 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cli/common.hpp"
+
+namespace forja {
+
+// Options of plan and apply (apply --check is plan).
+struct PlaybookOptions {
+  ConnectOptions connect;
+  std::string playbook;
+  std::string limit;
+  std::vector<std::string> tags;
+  std::string state_dir;
+  bool verbose = false;
+  bool json = false;
+  bool exit_code = false;  // plan: 4 when changes are pending
+  bool check = false;      // apply: only plan
+};
+
+void add_playbook_options(CLI::App& sub, PlaybookOptions& options);
+
+// Validate, connect, plan or apply, report; returns the exit code.
+int run_playbook_command(const PlaybookOptions& options, bool apply);
+
+}  // namespace forja
