@@ -69,7 +69,7 @@ Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context,
   } else {
     name = name_node.Scalar();
   }
-  Args args(decl.type, name, *rendered, decl.where);
+  Args args(decl.type, name, *rendered, decl.where, decl.node);
   args.name_list = names;
   if (auto r = args.check(type->args, common_state_keys()); !r) return std::unexpected(r.error());
   auto resource = type->make(args, BuildContext{context, decl.base_dir});

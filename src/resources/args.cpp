@@ -44,15 +44,16 @@ bool is_mode(const std::string& s) {
 
 }  // namespace
 
-Args::Args(std::string type, std::string name, YAML::Node node, SourceLocation where)
+Args::Args(std::string type, std::string name, YAML::Node node, SourceLocation where,
+           YAML::Node source)
     : m_type(std::move(type)), m_name(std::move(name)), m_node(std::move(node)),
-      m_where(std::move(where)) {}
+      m_source(source.IsDefined() && source.IsMap() ? source : m_node), m_where(std::move(where)) {}
 
 Result<void> Args::check(const std::vector<ArgSpec>& specs,
                          const std::vector<std::string>& common_keys) const {
   std::vector<std::string> names;
   for (const auto& s : specs) names.push_back(s.name);
-  for (const auto& kv : m_node) {
+  for (const auto& kv : m_source) {
     const auto& key = kv.first.Scalar();
     if (key == m_type) continue;
     if (std::find(common_keys.begin(), common_keys.end(), key) != common_keys.end()) continue;
@@ -65,7 +66,7 @@ Result<void> Args::check(const std::vector<ArgSpec>& specs,
                                        did_you_mean(key, all),
                                    ExitCode::bad_input});
     }
-    const auto& value = kv.second;
+    const auto value = lookup(m_node, key);
     bool ok = true;
     switch (it->kind) {
       case ArgKind::string: ok = value.IsScalar(); break;
@@ -146,7 +147,7 @@ std::map<std::string, std::string> Args::map(const std::string& key) const {
 }
 
 SourceLocation Args::where(const std::string& key) const {
-  const auto v = lookup(m_node, key);
+  const auto v = lookup(m_source, key);
   return v.IsDefined() ? at(m_where, v) : m_where;
 }
 

@@ -27,7 +27,10 @@ struct ArgSpec {
 // errors name file:line:column. Validation against the ArgSpecs happens once, in check().
 class Args {
  public:
-  Args(std::string type, std::string name, YAML::Node node, SourceLocation where);
+  // `node` holds the (rendered) values; `source`, if given, is the node as written, whose
+  // marks locate errors (rendering loses them).
+  Args(std::string type, std::string name, YAML::Node node, SourceLocation where,
+       YAML::Node source = YAML::Node());
 
   // Unknown keys (with did-you-mean), missing required keys, wrong types, bad choices.
   [[nodiscard]] Result<void> check(const std::vector<ArgSpec>& specs,
@@ -57,6 +60,7 @@ class Args {
   std::string m_type;
   std::string m_name;
   YAML::Node m_node;
+  YAML::Node m_source;
   SourceLocation m_where;
 };
 

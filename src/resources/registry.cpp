@@ -10,10 +10,14 @@ ResourceType file_type();
 ResourceType directory_type();
 ResourceType template_type();
 ResourceType command_type();
+ResourceType service_type();
+ResourceType user_type();
+ResourceType group_type();
 
 const std::vector<ResourceType>& resource_types() {
   static const std::vector<ResourceType> types = {
       package_type(), file_type(), directory_type(), template_type(), command_type(),
+      service_type(), user_type(), group_type(),
   };
   return types;
 }

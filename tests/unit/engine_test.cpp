@@ -109,7 +109,7 @@ TEST_CASE("states render with host variables; wrong types after rendering are lo
   auto bad = build_host_states(decls, ctx);
   REQUIRE_FALSE(bad);
   CHECK_THAT(bad.error().message, Catch::Contains("'mode' must be an octal mode"));
-  CHECK_THAT(bad.error().message, Catch::Contains("states/web.yml:5:"));
+  CHECK_THAT(bad.error().message, Catch::Contains("states/web.yml:4:11:"));
 }
 
 TEST_CASE("an undefined variable in a state names the variable and the place", "[engine][playbook]") {
