@@ -4,6 +4,7 @@
 #include <set>
 
 #include "template/render.hpp"
+#include "util/yaml.hpp"
 
 namespace forja {
 
@@ -74,11 +75,30 @@ Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context,
   if (auto r = args.check(type->args, common_state_keys()); !r) return std::unexpected(r.error());
   auto resource = type->make(args, BuildContext{context, decl.base_dir});
   if (!resource) return std::unexpected(resource.error());
+  auto render_ids = [&](const std::vector<std::string>& raw) -> Result<std::vector<std::string>> {
+    std::vector<std::string> out;
+    for (const auto& r : raw) {
+      auto text = has_template_tags(r) ? render_template(r, context, decl.where) : Result<std::string>(r);
+      if (!text) return std::unexpected(text.error());
+      out.push_back(*text);
+    }
+    return out;
+  };
+  const auto id_node = lookup(decl.node, "id");
+  auto id = render_ids({id_node.IsScalar() ? id_node.Scalar() : decl.type + "[" + name + "]"});
+  auto require = render_ids(decl.require);
+  auto notify = render_ids(decl.notify);
+  auto watch = render_ids(decl.watch);
+  for (auto* r : {&id, &require, &notify, &watch})
+    if (!*r) return std::unexpected(r->error());
   PlannedState ps;
   ps.decl = &decl;
+  ps.id = id->front();
+  ps.notify = *notify;
+  ps.watch = *watch;
   ps.resource = std::move(*resource);
   ps.is_handler = handler;
-  ps.requires_ids = decl.require;
+  ps.requires_ids = *require;
   for (const char* key : {"owner", "user"})
     if (args.has(key)) ps.requires_ids.push_back("user[" + args.str(key) + "]");
   if (args.has("group")) ps.requires_ids.push_back("group[" + args.str("group") + "]");
@@ -122,7 +142,7 @@ Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& c
   }
   // Keep only implicit requisites that name a state of this host; resolve "package:NAME".
   std::set<std::string> ids;
-  for (const auto& s : host.states) ids.insert(s.decl->id);
+  for (const auto& s : host.states) ids.insert(s.id);
   for (auto& s : host.states) {
     std::vector<std::string> kept;
     for (const auto& r : s.requires_ids) {
@@ -131,9 +151,9 @@ Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& c
         for (const auto& other : host.states) {
           if (other.decl->type != "package") continue;
           auto names = other.resource->packages_to_install();
-          if (std::find(names.begin(), names.end(), pkg) != names.end()) kept.push_back(other.decl->id);
+          if (std::find(names.begin(), names.end(), pkg) != names.end()) kept.push_back(other.id);
         }
-      } else if (ids.contains(r) && r != s.decl->id) {
+      } else if (ids.contains(r) && r != s.id) {
         kept.push_back(r);
       }
     }
@@ -152,7 +172,7 @@ std::vector<std::string> changing_prerequisites(const HostStates& host, std::siz
     if (!seen.insert(id).second) continue;
     for (std::size_t i = 0; i < index; ++i) {
       const auto& s = host.states[i];
-      if (s.decl->id != id) continue;
+      if (s.id != id) continue;
       if (s.change.kind != ChangeKind::none) out.push_back(id);
       todo.insert(todo.end(), s.requires_ids.begin(), s.requires_ids.end());
     }

@@ -13,6 +13,8 @@ namespace forja {
 // One state of one host: its declaration, the resource built from it, and its current plan.
 struct PlannedState {
   const StateDecl* decl = nullptr;
+  std::string id;                         // rendered for this host: "user[microservices]"
+  std::vector<std::string> notify, watch;  // rendered handler / state ids
   std::unique_ptr<Resource> resource;
   Change change;
   std::vector<std::string> requires_ids;  // explicit `require` plus implicit ones (owner, user…)

@@ -146,7 +146,7 @@ class HostRun {
             std::vector<std::string> after = {}) {
     StateEvent e;
     e.host = m_host.name;
-    e.id = s.decl->id;
+    e.id = s.id;
     e.status = status;
     e.summary = std::move(summary);
     e.diff = status == StateStatus::changed || status == StateStatus::will_change ? s.change.diff : "";
@@ -168,11 +168,11 @@ class HostRun {
   std::set<std::string> handlers_triggered_by(const std::set<std::string>& changed_ids) const {
     std::set<std::string> ids;
     for (const auto& s : m_states.states)
-      if (changed_ids.contains(s.decl->id))
-        ids.insert(s.decl->notify.begin(), s.decl->notify.end());
+      if (changed_ids.contains(s.id))
+        ids.insert(s.notify.begin(), s.notify.end());
     for (const auto& h : m_states.handlers)
-      for (const auto& w : h.decl->watch)
-        if (changed_ids.contains(w)) ids.insert(h.decl->id);
+      for (const auto& w : h.watch)
+        if (changed_ids.contains(w)) ids.insert(h.id);
     return ids;
   }
 
@@ -186,13 +186,13 @@ class HostRun {
       }
       auto after = changing_prerequisites(m_states, i);
       auto status = plan_status(s.change);
-      if (status != StateStatus::ok) changing.insert(s.decl->id);
+      if (status != StateStatus::ok) changing.insert(s.id);
       emit(s, status, s.change.summary, 0, after);
     }
     auto owed = m_store.owed();
     auto notified = handlers_triggered_by(changing);
     for (const auto& h : m_states.handlers) {
-      const auto& id = h.decl->id;
+      const auto& id = h.id;
       if (owed.contains(id)) {
         emit(h, StateStatus::changed, "will run: owed from an earlier run that did not finish");
       } else if (notified.contains(id)) {
@@ -218,17 +218,17 @@ class HostRun {
         break;
       }
       if (prerequisites_failed(s, bad)) {
-        bad.insert(s.decl->id);
+        bad.insert(s.id);
         emit(s, StateStatus::skipped, "a state it requires failed");
         continue;
       }
       if (!errors[i].empty()) {
-        bad.insert(s.decl->id);
+        bad.insert(s.id);
         emit(s, StateStatus::failed, errors[i]);
         continue;
       }
       if (s.change.kind == ChangeKind::none) {
-        if (merged.contains(s.decl->id)) {
+        if (merged.contains(s.id)) {
           emit(s, StateStatus::changed, "installed in the same package transaction");
           record_notifications(s);
         } else {
@@ -244,7 +244,7 @@ class HostRun {
       }
       auto ran = run_commands(transport, commands);
       if (!ran) {
-        bad.insert(s.decl->id);
+        bad.insert(s.id);
         emit(s, StateStatus::failed, summary + ": " + ran.error().message, since(t0));
         continue;
       }
@@ -257,7 +257,7 @@ class HostRun {
         return;
       }
       if (s.resource->converges() && s.change.kind != ChangeKind::none) {
-        bad.insert(s.decl->id);
+        bad.insert(s.id);
         emit(s, StateStatus::failed, "did not converge: applied '" + summary +
                                          "' but it still needs: " + s.change.summary,
              since(t0));
@@ -287,8 +287,8 @@ class HostRun {
       for (const auto& p : pkgs)
         if (std::find(names.begin(), names.end(), p) == names.end()) names.push_back(p);
       if (j != i) {
-        merged.insert(s.decl->id);
-        others.push_back(s.decl->id);
+        merged.insert(s.id);
+        others.push_back(s.id);
       }
     }
     if (!others.empty()) {
@@ -300,7 +300,7 @@ class HostRun {
   }
 
   void record_notifications(const PlannedState& s) {
-    std::set<std::string> changed{s.decl->id};
+    std::set<std::string> changed{s.id};
     for (const auto& id : handlers_triggered_by(changed)) {
       if (auto r = m_store.add(id); !r) m_recap.error = r.error().message;
     }
@@ -310,7 +310,7 @@ class HostRun {
     auto owed = m_store.owed();
     if (owed.empty() || m_states.handlers.empty()) return;
     for (auto& h : m_states.handlers) {
-      if (!owed.contains(h.decl->id)) continue;
+      if (!owed.contains(h.id)) continue;
       if (g_interrupted) {
         m_recap.interrupted = true;
         return;
@@ -330,7 +330,7 @@ class HostRun {
         emit(h, StateStatus::failed, h.change.summary + ": " + ran.error().message, since(t0));
         continue;
       }
-      if (auto c = m_store.clear(h.decl->id); !c) m_recap.error = c.error().message;
+      if (auto c = m_store.clear(h.id); !c) m_recap.error = c.error().message;
       emit(h, StateStatus::changed, h.change.summary, since(t0));
     }
   }
