@@ -117,6 +117,12 @@ Result<void> customize(const fs::path& root, const LabPaths& paths) {
     if (auto u = run_in_chroot(r, {"apt-get", "update", "-q"}); !u) {
       return std::unexpected(u.error());
     }
+    // What every real Debian/Ubuntu install has but debootstrap's minbase leaves out.
+    std::vector<std::string> install = {"apt-get", "install", "-y", "-q"};
+    for (const auto& p : image_packages()) install.push_back(p);
+    ProcessOptions noninteractive;
+    noninteractive.extra_env["DEBIAN_FRONTEND"] = "noninteractive";
+    if (auto i = run_in_chroot(r, install, noninteractive); !i) return std::unexpected(i.error());
   }
   return write(root, k_stamp_file, std::string(k_base_stamp) + "\n");
 }

@@ -25,6 +25,13 @@ const std::vector<std::string>& base_packages() {
   return packages;
 }
 
+const std::vector<std::string>& image_packages() {
+  // netbase: /etc/protocols and /etc/services; firewalld refuses to start without them
+  // ("INVALID_PROTOCOL: esp"). Priority "important" in Debian, so every real host has it.
+  static const std::vector<std::string> packages = {"netbase"};
+  return packages;
+}
+
 const std::vector<std::string>& repo_packages() {
   static const std::vector<std::string> packages = {
       "firewalld",   "haproxy",     "python3-venv", "python3-flask", "python3-pip",

@@ -41,9 +41,11 @@ inline constexpr std::string_view k_mirror = "http://deb.debian.org/debian";
 
 // Packages the offline repository holds (with all their dependencies). Extend here.
 [[nodiscard]] const std::vector<std::string>& repo_packages();
+// Installed into the host image from the repo (what minbase omits but real hosts have).
+[[nodiscard]] const std::vector<std::string>& image_packages();
 
 // Bump when the base customization changes: a cached base with another stamp is rebuilt.
-inline constexpr std::string_view k_base_stamp = "forja-lab-base 1";
+inline constexpr std::string_view k_base_stamp = "forja-lab-base 2";
 
 // Inside each host: where the repo and the per-host SSH files are mounted.
 inline constexpr std::string_view k_repo_mount = "/srv/forja-repo";

@@ -102,16 +102,19 @@ class Firewall final : public Resource {
     }
     change.kind = ChangeKind::change;
     for (const auto& x : summary) change.summary += (change.summary.empty() ? "" : "; ") + x;
-    if (!rt_args.empty()) {
-      std::vector<std::string> argv = {"firewall-cmd", "--zone=" + m_zone};
-      argv.insert(argv.end(), rt_args.begin(), rt_args.end());
-      change.commands.push_back(Command{argv, "", Privilege::become});
-    }
-    if (!pm_args.empty()) {
-      std::vector<std::string> argv = {"firewall-cmd", "--permanent", "--zone=" + m_zone};
-      argv.insert(argv.end(), pm_args.begin(), pm_args.end());
-      change.commands.push_back(Command{argv, "", Privilege::become});
-    }
+    // firewall-cmd refuses --add-* and --remove-* in one call: one call for each, per layer.
+    auto emit = [&](const std::vector<std::string>& args, bool permanent) {
+      for (const char* kind : {"--add-", "--remove-"}) {
+        std::vector<std::string> argv = {"firewall-cmd"};
+        if (permanent) argv.push_back("--permanent");
+        argv.push_back("--zone=" + m_zone);
+        for (const auto& a : args)
+          if (starts_with(a, kind)) argv.push_back(a);
+        if (argv.size() > (permanent ? 3u : 2u)) change.commands.push_back(Command{argv, "", Privilege::become});
+      }
+    };
+    emit(rt_args, false);
+    emit(pm_args, true);
     return change;
   }
 
