@@ -9,6 +9,7 @@ CommandSpec run_command();
 CommandSpec facts_command();
 CommandSpec plan_command();
 CommandSpec apply_command();
+CommandSpec verify_command();
 
 const std::vector<CommandSpec>& all_commands() {
   static const std::vector<CommandSpec> commands = {
@@ -18,6 +19,7 @@ const std::vector<CommandSpec>& all_commands() {
       facts_command(),
       plan_command(),
       apply_command(),
+      verify_command(),
       lab_command(),
   };
   return commands;

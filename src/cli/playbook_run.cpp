@@ -4,6 +4,7 @@
 #include "engine/runner.hpp"
 #include "facts/facts.hpp"
 #include "playbook/load.hpp"
+#include "probes/verify.hpp"
 #include "report/run_report.hpp"
 
 namespace forja {
@@ -41,7 +42,26 @@ int run_playbook_command(const PlaybookOptions& o, bool apply) {
   };
   auto outcome = run_playbook(*book, *inventory, run, connect, gather, fact_stub(), *report);
   if (!outcome) return report_error(outcome.error());
-  return static_cast<int>(outcome->exit_code(!run.apply && o.exit_code));
+  auto code = outcome->exit_code(!run.apply && o.exit_code);
+  if (run.apply && o.verify && code == ExitCode::ok) return run_verify_command(o);
+  return static_cast<int>(code);
+}
+
+int run_verify_command(const PlaybookOptions& o) {
+  auto book = load_playbook(o.playbook);
+  if (!book) return report_error(book.error());
+  if (book->verify.empty()) {
+    return report_error({o.playbook + ": no verify: section to run", ExitCode::bad_input});
+  }
+  auto inventory = load_inventory_option(o.connect);
+  if (!inventory) return report_error(inventory.error());
+  auto connect = [&](const Host& h) { return make_transport(h, o.connect); };
+  VerifyOptions options;
+  options.timeout = std::chrono::seconds(o.verify_timeout);
+  options.forks = o.connect.forks;
+  auto results = run_verify(*book, *inventory, connect, options);
+  if (!results) return report_error(results.error());
+  return report_verify(*results, o.json) ? 0 : static_cast<int>(ExitCode::failed);
 }
 
 }  // namespace forja

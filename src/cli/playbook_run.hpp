@@ -20,11 +20,16 @@ struct PlaybookOptions {
   bool json = false;
   bool exit_code = false;  // plan: 4 when changes are pending
   bool check = false;      // apply: only plan
+  bool verify = false;     // apply: run verify after a successful apply
+  int verify_timeout = 30;
 };
 
 void add_playbook_options(CLI::App& sub, PlaybookOptions& options);
 
 // Validate, connect, plan or apply, report; returns the exit code.
 int run_playbook_command(const PlaybookOptions& options, bool apply);
+
+// Load, run the verify: probes, print the table; returns the exit code.
+int run_verify_command(const PlaybookOptions& options);
 
 }  // namespace forja

@@ -1,0 +1,381 @@
+#include "probes/verify.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <thread>
+
+#include "discovery/discovery.hpp"
+#include "engine/context.hpp"
+#include "facts/facts.hpp"
+#include "report/reporter.hpp"
+#include "resources/args.hpp"
+#include "template/render.hpp"
+#include "util/http.hpp"
+#include "util/json.hpp"
+#include "util/parallel.hpp"
+#include "util/text.hpp"
+#include "util/yaml.hpp"
+
+namespace forja {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ProbeSpec {
+  std::string type;
+  std::vector<ArgSpec> args;
+};
+
+const std::vector<ProbeSpec>& probe_specs() {
+  static const std::vector<ProbeSpec> specs = {
+      {"tcp", {{"from", ArgKind::string}}},
+      {"http", {{"from", ArgKind::string}, {"status", ArgKind::integer}, {"body", ArgKind::string}}},
+      {"service", {}},
+      {"discovery", {{"backend", ArgKind::string, false, "", {"etcd", "consul"}},
+                     {"endpoint", ArgKind::string, true},
+                     {"expect_hosts", ArgKind::string, true}}},
+      {"lb_spread", {{"requests", ArgKind::integer},
+                     {"service", ArgKind::string, true},
+                     {"backend", ArgKind::string, false, "", {"etcd", "consul"}},
+                     {"endpoint", ArgKind::string, true},
+                     {"expect_hosts", ArgKind::string, true}}},
+  };
+  return specs;
+}
+
+const std::vector<std::string>& common_keys() {
+  static const std::vector<std::string> keys = {"hosts", "timeout", "name"};
+  return keys;
+}
+
+// One probe, rendered for one host (or for the controller) and validated.
+struct Job {
+  Args args;
+  const Host* host = nullptr;  // the host it was rendered for (runs there for `service`)
+  std::string backend;         // discovery backend default from vars
+};
+
+struct Attempt {
+  bool pass = false;
+  std::string value, detail;
+};
+
+Result<YAML::Node> render_all(const YAML::Node& node, const YAML::Node& ctx, const SourceLocation& where) {
+  if (node.IsScalar()) {
+    if (!has_template_tags(node.Scalar())) return YAML::Node(node.Scalar());
+    auto r = render_template(node.Scalar(), ctx, where);
+    if (!r) return std::unexpected(r.error());
+    return YAML::Node(*r);
+  }
+  YAML::Node out(node.Type());
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      auto v = render_all(kv.second, ctx, where);
+      if (!v) return v;
+      out[kv.first.Scalar()] = *v;
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) {
+      auto v = render_all(item, ctx, where);
+      if (!v) return v;
+      out.push_back(*v);
+    }
+  }
+  return out;
+}
+
+std::string run_on(const TransportFactory& connect, const Host& host,
+                   const std::vector<std::string>& argv, int& exit_status) {
+  auto t = connect(host);
+  if (auto c = t->connect(); !c) {
+    exit_status = -1;
+    return c.error().message;
+  }
+  auto r = t->exec(Command{argv, "", Privilege::user});
+  if (!r) {
+    exit_status = -1;
+    return r.error().message;
+  }
+  exit_status = r->exit_status;
+  return r->out + r->err;
+}
+
+class Prober {
+ public:
+  Prober(const Inventory& inventory, const TransportFactory& connect)
+      : m_inventory(inventory), m_connect(connect) {}
+
+  Attempt once(const Job& job) {
+    const auto& a = job.args;
+    const auto& type = a.type();
+    if (type == "tcp") return tcp(job);
+    if (type == "http") return http(job);
+    if (type == "service") return service(job);
+    if (type == "discovery") return discovery(job);
+    return lb_spread(job);
+  }
+
+ private:
+  const Host* from_host(const Job& job) {
+    auto from = job.args.str("from");
+    return from.empty() ? nullptr : m_inventory.find_host(from);
+  }
+
+  Attempt tcp(const Job& job) {
+    const auto& target = job.args.name();
+    auto colon = target.rfind(':');
+    if (const Host* h = from_host(job)) {
+      int rc = 0;
+      auto out = run_on(m_connect, *h, {"timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/$1/$2", "forja-tcp",
+                                        target.substr(0, colon), target.substr(colon + 1)}, rc);
+      return rc == 0 ? Attempt{true, "open (from " + h->name + ")", ""}
+                     : Attempt{false, "closed", "from " + h->name + ": " + trim(out)};
+    }
+    auto r = http_request("HEAD", "http://" + target + "/", "", std::chrono::seconds(3));
+    // Any HTTP answer, or a non-HTTP service that closes: the port accepted the connection.
+    if (r || r.error().message.find("not an HTTP answer") != std::string::npos ||
+        r.error().message.find("no answer") != std::string::npos) {
+      return {true, "open", ""};
+    }
+    return {false, "closed", r.error().message};
+  }
+
+  Attempt http(const Job& job) {
+    const auto& url = job.args.name();
+    long want = job.args.integer("status", 200);
+    auto body = job.args.str("body");
+    int status = 0;
+    std::string text;
+    if (const Host* h = from_host(job)) {
+      int rc = 0;
+      auto out = run_on(m_connect, *h, {"curl", "-s", "-m", "5", "-w", "\n%{http_code}", url}, rc);
+      if (rc != 0) return {false, "no answer", "from " + h->name + ": curl exit " + std::to_string(rc)};
+      auto nl = out.rfind('\n');
+      status = std::atoi(out.c_str() + nl + 1);
+      text = out.substr(0, nl);
+    } else {
+      auto r = http_request("GET", url, "", std::chrono::seconds(5));
+      if (!r) return {false, "no answer", r.error().message};
+      status = r->status;
+      text = r->body;
+    }
+    if (status != want) return {false, std::to_string(status), fmt::format("expected HTTP {}", want)};
+    if (!body.empty() && text.find(body) == std::string::npos) {
+      return {false, std::to_string(status), "body lacks '" + body + "': " + trim(text.substr(0, 120))};
+    }
+    return {true, std::to_string(status) + (body.empty() ? "" : ", body matches"), ""};
+  }
+
+  Attempt service(const Job& job) {
+    if (!job.host) return {false, "", "a service probe needs 'hosts:' (it runs on each host)"};
+    int rc = 0;
+    auto out = trim(run_on(m_connect, *job.host, {"systemctl", "is-active", "--", job.args.name()}, rc));
+    if (rc == 0) return {true, out, ""};
+    return {false, out.empty() ? "inactive" : out, job.args.name() + " is " + (out.empty() ? "not active" : out) + " on " + job.host->name};
+  }
+
+  Result<std::unique_ptr<Discovery>> catalog(const Job& job) {
+    return make_discovery(job.args.str("backend", job.backend.empty() ? "etcd" : job.backend), job.args.str("endpoint"));
+  }
+
+  std::vector<std::string> expected_addresses(const Job& job, std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    auto hosts = m_inventory.match(job.args.str("expect_hosts"));
+    if (hosts)
+      for (const auto* h : *hosts) {
+        out.push_back(h->connection.address);
+        names.push_back(h->name);
+      }
+    return out;
+  }
+
+  Attempt discovery(const Job& job) {
+    auto d = catalog(job);
+    if (!d) return {false, "", d.error().message};
+    auto healthy = (*d)->healthy(job.args.name());
+    if (!healthy) return {false, "unreachable", healthy.error().message};
+    std::vector<std::string> names;
+    auto expected = expected_addresses(job, names);
+    std::vector<std::string> listed, missing, unexpected;
+    for (const auto& i : *healthy) {
+      listed.push_back(fmt::format("{} ({}:{})", i.instance, i.address, i.port));
+      if (std::find(expected.begin(), expected.end(), i.address) == expected.end()) unexpected.push_back(i.instance);
+    }
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+      bool found = std::any_of(healthy->begin(), healthy->end(), [&](auto& i) { return i.address == expected[k]; });
+      if (!found) missing.push_back(names[k] + " (" + expected[k] + ")");
+    }
+    std::string value = fmt::format("{} healthy: {}", healthy->size(), join(listed));
+    if (missing.empty() && unexpected.empty()) return {true, value, ""};
+    std::string detail;
+    if (!missing.empty()) detail += "missing: " + join(missing);
+    if (!unexpected.empty()) detail += std::string(detail.empty() ? "" : "; ") + "unexpected: " + join(unexpected);
+    return {false, value, detail};
+  }
+
+  Attempt lb_spread(const Job& job) {
+    auto d = catalog(job);
+    if (!d) return {false, "", d.error().message};
+    auto registered = (*d)->healthy(job.args.str("service"));
+    if (!registered) return {false, "", "discovery: " + registered.error().message};
+    long n = job.args.integer("requests", 20);
+    std::map<std::string, int> seen;
+    int errors = 0, unattributed = 0;
+    std::string last_error;
+    for (long k = 0; k < n; ++k) {
+      auto r = http_request("GET", job.args.name(), "", std::chrono::seconds(5));
+      if (!r || r->status != 200) {
+        ++errors;
+        last_error = r ? "HTTP " + std::to_string(r->status) : r.error().message;
+        continue;
+      }
+      bool attributed = false;
+      for (const auto& i : *registered) {
+        if (r->body.find(i.instance) != std::string::npos) {
+          ++seen[i.instance];
+          attributed = true;
+          break;
+        }
+      }
+      if (!attributed) ++unattributed;
+    }
+    std::vector<std::string> dist, missing;
+    for (const auto& i : *registered) {
+      int c = seen.count(i.instance) ? seen[i.instance] : 0;
+      dist.push_back(fmt::format("{} ({})", i.instance, c));
+      if (c == 0) {
+        auto h = http_request("GET", i.health_url, "", std::chrono::seconds(2));
+        std::string why = !h ? "health check failing: " + h.error().message
+                             : h->status != 200 ? "health check answers HTTP " + std::to_string(h->status)
+                                                : "healthy, but the balancer sent it nothing";
+        missing.push_back(i.instance + " (registered, " + why + ")");
+      }
+    }
+    std::vector<std::string> names;
+    auto expected = expected_addresses(job, names);
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+      bool registered_here = std::any_of(registered->begin(), registered->end(), [&](auto& i) { return i.address == expected[k]; });
+      if (!registered_here) missing.push_back(names[k] + " (not registered in discovery)");
+    }
+    std::string value = fmt::format("{} requests, replicas seen: {}", n, join(dist));
+    if (errors) value += fmt::format("; {} failed ({})", errors, last_error);
+    if (unattributed) value += fmt::format("; {} from unknown replicas", unattributed);
+    bool pass = missing.empty() && errors == 0 && !registered->empty();
+    return {pass, value, missing.empty() ? (errors ? "some requests failed" : "") : "missing: " + join(missing)};
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out.empty() ? "none" : out;
+  }
+
+  const Inventory& m_inventory;
+  const TransportFactory& m_connect;
+};
+
+YAML::Node controller_context(const Playbook& book, const Inventory& inventory) {
+  Host none;
+  none.name = "controller";
+  auto ctx = host_context(book, inventory, none, fact_stub());
+  return ctx;
+}
+
+}  // namespace
+
+Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Inventory& inventory,
+                                             const TransportFactory& connect,
+                                             const VerifyOptions& options) {
+  std::vector<Job> jobs;
+  std::vector<std::chrono::seconds> timeouts;
+  std::vector<std::string> type_names;
+  for (const auto& s : probe_specs()) type_names.push_back(s.type);
+  for (const auto& decl : book.verify) {
+    auto spec = std::find_if(probe_specs().begin(), probe_specs().end(), [&](auto& s) { return s.type == decl.type; });
+    if (spec == probe_specs().end()) {
+      return bad_input(decl.where.str() + ": unknown probe '" + decl.type + "'" + did_you_mean(decl.type, type_names) +
+                       "; probes: tcp, http, service, discovery, lb_spread");
+    }
+    std::vector<const Host*> hosts;
+    auto pattern = lookup(decl.node, "hosts");
+    if (pattern.IsScalar()) {
+      auto matched = inventory.match(pattern.Scalar());
+      if (!matched) return bad_input(decl.where.str() + ": verify: " + matched.error().message);
+      hosts = *matched;
+    } else {
+      hosts.push_back(nullptr);
+    }
+    for (const Host* h : hosts) {
+      auto ctx = h ? host_context(book, inventory, *h, fact_stub()) : controller_context(book, inventory);
+      auto rendered = render_all(decl.node, ctx, decl.where);
+      if (!rendered) return std::unexpected(rendered.error());
+      auto name_node = (*rendered)[decl.type];
+      if (!name_node.IsScalar()) return bad_input(decl.where.str() + ": " + decl.type + ": needs a target, e.g. '- " + decl.type + ": ...'");
+      Args args(decl.type, name_node.Scalar(), *rendered, decl.where, decl.node);
+      auto specs = spec->args;
+      if (auto c = args.check(specs, common_keys()); !c) return std::unexpected(c.error());
+      if (!args.str("from").empty() && !inventory.find_host(args.str("from"))) {
+        return std::unexpected(args.error("from", "no host named '" + args.str("from") + "' in the inventory"));
+      }
+      auto backend = ctx["discovery_backend"];
+      jobs.push_back(Job{args, h, backend && backend.IsScalar() ? backend.Scalar() : ""});
+      timeouts.push_back(std::chrono::seconds(args.integer("timeout", options.timeout.count())));
+    }
+  }
+  std::vector<VerifyResult> results(jobs.size());
+  Prober prober(inventory, connect);
+  parallel_for(jobs.size(), options.forks, [&](std::size_t i) {
+    const auto& job = jobs[i];
+    auto t0 = Clock::now();
+    auto deadline = t0 + timeouts[i];
+    VerifyResult& r = results[i];
+    r.probe = job.args.type();
+    r.target = job.args.name() + (job.host && r.probe == "service" ? " @" + job.host->name : "");
+    Attempt a;
+    do {
+      ++r.attempts;
+      a = prober.once(job);
+      if (a.pass || Clock::now() + std::chrono::seconds(1) >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    } while (true);
+    r.pass = a.pass;
+    r.value = a.value;
+    r.detail = a.detail;
+    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  });
+  return results;
+}
+
+bool report_verify(const std::vector<VerifyResult>& results, bool json) {
+  auto& rep = reporter();
+  bool all = std::all_of(results.begin(), results.end(), [](auto& r) { return r.pass; });
+  if (json) {
+    for (const auto& r : results) {
+      rep.line(fmt::format(R"({{"event":"probe","probe":{},"target":{},"pass":{},"value":{},"detail":{},"seconds":{:.3f},"attempts":{}}})",
+                           json_string(r.probe), json_string(r.target), r.pass ? "true" : "false",
+                           json_string(r.value), json_string(r.detail), r.seconds, r.attempts));
+    }
+    return all;
+  }
+  std::size_t wp = 5, wt = 6;
+  for (const auto& r : results) {
+    wp = std::max(wp, r.probe.size());
+    wt = std::max(wt, r.target.size());
+  }
+  std::vector<std::string> lines{"", rep.paint("bold", "VERIFY"),
+                                 fmt::format("  {:<{}}  {:<{}}  {:<6}  {:>6}  {}", "probe", wp, "target", wt, "result", "time", "measured")};
+  for (const auto& r : results) {
+    lines.push_back(fmt::format("  {:<{}}  {:<{}}  {}  {:>5.1f}s  {}", r.probe, wp, r.target, wt,
+                                r.pass ? rep.paint("green", "pass  ") : rep.paint("red", "FAIL  "), r.seconds, r.value));
+    if (!r.pass && !r.detail.empty()) lines.push_back("      " + rep.paint("red", r.detail));
+  }
+  int passed = static_cast<int>(std::count_if(results.begin(), results.end(), [](auto& r) { return r.pass; }));
+  lines.push_back(fmt::format("{} of {} probes passed", passed, results.size()));
+  rep.block(lines);
+  return all;
+}
+
+}  // namespace forja
