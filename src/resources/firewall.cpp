@@ -56,7 +56,8 @@ class Firewall final : public Resource {
     auto services = m_services;
     if (m_exclusive && m_keep_ssh && !contains(services, "ssh")) services.push_back("ssh");
     if (!s.installed || !s.running) {
-      change.kind = ChangeKind::change;
+      // What is open by default is only known once firewalld runs: unknown, not a promise.
+      change.kind = ChangeKind::unknown;
       change.summary = std::string("open ") + join(m_ports) + (m_ports.empty() ? "" : " ") +
                        join(services) + " in zone " + m_zone + " (firewalld " +
                        (s.installed ? "not running yet)" : "not installed yet)");

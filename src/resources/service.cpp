@@ -76,10 +76,12 @@ class Service final : public Resource {
       if (!what.empty()) change.summary += "; " + what.front();
       return change;
     }
-    change.kind = ChangeKind::change;
     std::string joined;
     for (const auto& w : what) joined += (joined.empty() ? "" : ", ") + w;
-    change.summary = joined + " " + m_name + (s.exists ? "" : " (not installed yet)");
+    // Not installed yet: what it will need depends on what installing it does (Debian's
+    // packages start and enable their services), so the plan cannot promise a change.
+    change.kind = s.exists ? ChangeKind::change : ChangeKind::unknown;
+    change.summary = joined + " " + m_name + (s.exists ? "" : " if needed once installed (unit not found yet)");
     return change;
   }
 
