@@ -1,0 +1,71 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "facts/facts.hpp"
+#include "util/process.hpp"
+
+using namespace forja;
+
+namespace {
+std::string recorded(const std::string& name) {
+  std::ifstream in(std::string(FORJA_TEST_DATA) + "/facts/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("facts parse recorded outputs of each distribution", "[facts]") {
+  struct Case {
+    const char* file;
+    const char* family;
+    const char* distribution;
+    const char* version;
+    const char* pm;
+    const char* init;
+    const char* first_address;
+  };
+  Case cases[] = {
+      {"centos7.txt", "redhat", "centos", "7", "yum", "systemd", "10.0.2.15"},
+      {"rocky9.txt", "redhat", "rocky", "9.3", "dnf", "systemd", "192.168.56.20"},
+      {"ubuntu2204.txt", "debian", "ubuntu", "22.04", "apt", "systemd", "192.168.33.11"},
+      {"centos6-nosystemd.txt", "redhat", "centos", "6.10", "yum", "other", "10.0.2.15"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.file);
+    auto f = parse_facts(recorded(c.file));
+    CHECK(f.os_family == c.family);
+    CHECK(f.distribution == c.distribution);
+    CHECK(f.version == c.version);
+    CHECK(f.package_manager == c.pm);
+    CHECK(f.init_system == c.init);
+    REQUIRE_FALSE(f.addresses.empty());
+    CHECK(f.addresses.front() == c.first_address);
+    CHECK(f.platform().os_family == c.family);
+  }
+  auto centos = parse_facts(recorded("centos7.txt"));
+  CHECK(centos.addresses == std::vector<std::string>{"10.0.2.15", "192.168.33.12"});
+  CHECK(centos.python3.empty());
+  CHECK(centos.describe() == "centos 7, yum, systemd");
+}
+
+TEST_CASE("os family comes from ID and ID_LIKE", "[facts]") {
+  CHECK(os_family_of("debian", "") == "debian");
+  CHECK(os_family_of("linuxmint", "ubuntu debian") == "debian");
+  CHECK(os_family_of("almalinux", "rhel centos fedora") == "redhat");
+  CHECK(os_family_of("arch", "") == "unknown");
+}
+
+TEST_CASE("the facts script runs on this machine and describes it", "[facts]") {
+  ProcessOptions opts;
+  opts.input = facts_script();
+  auto r = run_process({"sh", "-s"}, opts);
+  REQUIRE(r);
+  auto f = parse_facts(r->out);
+  CHECK(f.os_family == "debian");
+  CHECK(f.package_manager == "apt");
+  CHECK_FALSE(f.hostname.empty());
+  CHECK_FALSE(f.kernel.empty());
+}
