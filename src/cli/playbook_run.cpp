@@ -1,6 +1,8 @@
 #include "cli/playbook_run.hpp"
 
 #include "engine/notify_store.hpp"
+#include "inventory/view.hpp"
+#include "report/reporter.hpp"
 #include "engine/runner.hpp"
 #include "facts/facts.hpp"
 #include "playbook/load.hpp"
@@ -20,11 +22,31 @@ void add_playbook_options(CLI::App& sub, PlaybookOptions& o) {
   sub.add_flag("--json", o.json, "A JSON event stream (one object per line) instead of text");
 }
 
+namespace {
+
+// Values of variables named like secrets (*password*, *secret*, *token*) are masked on every
+// output path: plan diffs, logs, errors, JSON.
+void register_secrets(const YAML::Node& vars) {
+  if (!vars.IsMap()) return;
+  for (const auto& kv : vars) {
+    if (is_secret_var(kv.first.Scalar()) && kv.second.IsScalar()) reporter().add_secret(kv.second.Scalar());
+    if (kv.second.IsMap()) register_secrets(kv.second);
+  }
+}
+
+void register_secrets(const Playbook& book, const Inventory& inventory) {
+  register_secrets(book.vars);
+  for (const auto& h : inventory.hosts) register_secrets(h.vars);
+}
+
+}  // namespace
+
 int run_playbook_command(const PlaybookOptions& o, bool apply) {
   auto book = load_playbook(o.playbook);
   if (!book) return report_error(book.error());
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
+  register_secrets(*book, *inventory);
   RunOptions run;
   run.apply = apply && !o.check;
   run.forks = o.connect.forks;
@@ -55,6 +77,7 @@ int run_verify_command(const PlaybookOptions& o) {
   }
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
+  register_secrets(*book, *inventory);
   auto connect = [&](const Host& h) { return make_transport(h, o.connect); };
   VerifyOptions options;
   options.timeout = std::chrono::seconds(o.verify_timeout);

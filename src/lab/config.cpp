@@ -37,6 +37,8 @@ const std::vector<std::string>& repo_packages() {
       "firewalld",   "haproxy",     "python3-venv", "python3-flask", "python3-pip",
       "etcd-server", "etcd-client", "curl",         "unzip",         "sudo",
       "nftables",    "iptables",    "redis-server", "rsync",
+      // Ansible's apt module needs it on the target (bench/ runs ansible-core beside forja).
+      "python3-apt",
   };
   return packages;
 }

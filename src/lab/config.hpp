@@ -45,7 +45,7 @@ inline constexpr std::string_view k_mirror = "http://deb.debian.org/debian";
 [[nodiscard]] const std::vector<std::string>& image_packages();
 
 // Bump when the base customization changes: a cached base with another stamp is rebuilt.
-inline constexpr std::string_view k_base_stamp = "forja-lab-base 2";
+inline constexpr std::string_view k_base_stamp = "forja-lab-base 3";
 
 // Inside each host: where the repo and the per-host SSH files are mounted.
 inline constexpr std::string_view k_repo_mount = "/srv/forja-repo";

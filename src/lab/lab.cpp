@@ -34,18 +34,18 @@ std::string seconds_since(Clock::time_point start) {
 }
 
 bool prepared(const LabPaths& paths) {
-  return base_exists(paths) && fs::is_regular_file(paths.repo() / "Packages");
+  return base_exists(paths) && repo_is_current(paths);
 }
 
 // Build whatever of bootstrap, repo and base is missing. A stale base is rebuilt only when
 // no host runs on it.
 Result<void> ensure_prepared(const LabPaths& paths, const Progress& progress, bool hosts_running) {
-  if (prepared(paths) && (base_is_current(paths) || hosts_running)) {
-    if (!base_is_current(paths)) {
-      progress(
-          "lab: note: the host image is from an older forja; 'forja lab down' then "
-          "'forja lab up' rebuilds it");
-    }
+  if (prepared(paths) && base_is_current(paths)) return {};
+  if (hosts_running && base_exists(paths) && fs::is_regular_file(paths.repo() / "Packages")) {
+    // Never rebuild the image under running hosts (it is their overlay's lower layer).
+    progress(
+        "lab: note: the host image or package repository is from an older forja; "
+        "'forja lab down' then 'forja lab up' rebuilds it");
     return {};
   }
   if (auto t = require_tools(prepare_tools()); !t) return t;

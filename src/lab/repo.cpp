@@ -25,8 +25,24 @@ std::vector<std::string> parse_dependency_closure(std::string_view apt_cache_out
   return names;
 }
 
+namespace {
+constexpr const char* k_repo_stamp = "forja-repo-packages";
+
+std::string repo_stamp() {
+  std::string stamp;
+  for (const auto& p : repo_packages()) stamp += p + "\n";
+  return stamp;
+}
+}  // namespace
+
+bool repo_is_current(const LabPaths& paths) {
+  if (!fs::is_regular_file(paths.repo() / "Packages")) return false;
+  auto stamp = read_file(paths.repo() / k_repo_stamp);
+  return stamp && *stamp == repo_stamp();
+}
+
 Result<void> ensure_repo(const LabPaths& paths, const Progress& progress) {
-  if (fs::is_regular_file(paths.repo() / "Packages")) return {};
+  if (repo_is_current(paths)) return {};
   auto root = paths.bootstrap().string();
   progress("lab: building the offline package repository " + paths.repo().string() +
            " (once; a few minutes)");
@@ -69,8 +85,14 @@ Result<void> ensure_repo(const LabPaths& paths, const Progress& progress) {
   auto index = run_checked({"env", "-C", tmp.string(), "dpkg-scanpackages", "-m", "."});
   if (!index) return std::unexpected(index.error());
   if (auto w = write_file_atomic(tmp / "Packages", index->out); !w) return w;
-  fs::rename(tmp, paths.repo(), ec);
+  if (auto w = write_file_atomic(tmp / k_repo_stamp, repo_stamp()); !w) return w;
+  // Replace an older repository (its package list changed) only once the new one is complete.
+  auto old = paths.cache / "repo.old";
+  if (auto removed = remove_tree(old); !removed) return removed;
+  if (fs::exists(paths.repo())) fs::rename(paths.repo(), old, ec);
+  if (!ec) fs::rename(tmp, paths.repo(), ec);
   if (ec) return fail("cannot rename " + tmp.string() + ": " + ec.message());
+  if (auto removed = remove_tree(old); !removed) return removed;
   progress("lab: repository ready: " + paths.repo().string());
   return {};
 }

@@ -23,12 +23,17 @@ class Reporter {
   // Show a transient status line on a terminal (nothing when stderr is not a terminal).
   void progress(std::string_view text);
 
+  // Never print this value: every line written afterwards shows "********" in its place.
+  void add_secret(std::string value);
+
   [[nodiscard]] bool color() const { return m_color; }
   // Wrap text in an ANSI color (green, yellow, red, bold, dim) when color is on.
   [[nodiscard]] std::string paint(std::string_view color, std::string_view text) const;
 
  private:
   void clear_progress_locked();
+  [[nodiscard]] std::string masked_locked(std::string_view text) const;
+  std::vector<std::string> m_secrets;
   std::mutex m_mutex;
   std::FILE* m_out;
   std::FILE* m_err;
