@@ -14,13 +14,37 @@ namespace forja {
 
 namespace {
 
-// $1 = zone. Two list-all calls (firewall-cmd is slow: one call per list would be four).
+// $1 = zone. firewalld's D-Bus API through busctl (systemd's, ~40 ms for everything) when it
+// answers; otherwise firewall-cmd (a Python start-up per call, ~0.2 s each).
 constexpr const char* k_probe = R"SH(if ! command -v firewall-cmd >/dev/null 2>&1; then echo @@absent; exit 0; fi
+bus=org.fedoraproject.FirewallD1
+if command -v busctl >/dev/null 2>&1 && rp=$(busctl call $bus /org/fedoraproject/FirewallD1 $bus.zone getPorts s "$1" 2>/dev/null); then
+  echo @@runtime
+  echo "busports: $rp"
+  echo "busservices: $(busctl call $bus /org/fedoraproject/FirewallD1 $bus.zone getServices s "$1" 2>/dev/null)"
+  path=$(busctl call $bus /org/fedoraproject/FirewallD1/config $bus.config getZoneByName s "$1" 2>/dev/null | cut -d' ' -f2 | tr -d '"')
+  echo @@permanent
+  echo "busports: $(busctl call $bus "$path" $bus.config.zone getPorts 2>/dev/null)"
+  echo "busservices: $(busctl call $bus "$path" $bus.config.zone getServices 2>/dev/null)"
+  exit 0
+fi
 echo @@runtime
 if ! firewall-cmd --zone="$1" --list-all 2>/dev/null; then echo @@not-running; exit 0; fi
 echo @@permanent
 firewall-cmd --permanent --zone="$1" --list-all 2>/dev/null
 exit 0)SH";
+
+// The quoted strings of a busctl reply: 'aas 1 2 "5000" "tcp"' -> {"5000", "tcp"}.
+std::vector<std::string> bus_strings(const std::string& reply) {
+  std::vector<std::string> out;
+  for (std::size_t i = reply.find('"'); i != std::string::npos; i = reply.find('"', i + 1)) {
+    auto end = reply.find('"', i + 1);
+    if (end == std::string::npos) break;
+    out.push_back(reply.substr(i + 1, end - i - 1));
+    i = end;
+  }
+  return out;
+}
 
 std::vector<std::string> words(const std::string& s) {
   std::vector<std::string> out;
@@ -156,6 +180,13 @@ FirewallStatus parse_firewall_probe(std::string_view out) {
     auto values = words(line.substr(colon + 1));
     if (key == "ports") (section == runtime ? s.runtime_ports : s.permanent_ports) = values;
     if (key == "services") (section == runtime ? s.runtime_services : s.permanent_services) = values;
+    if (key == "busports") {
+      auto strings = bus_strings(line);
+      std::vector<std::string> ports;
+      for (std::size_t i = 0; i + 1 < strings.size(); i += 2) ports.push_back(strings[i] + "/" + strings[i + 1]);
+      (section == runtime ? s.runtime_ports : s.permanent_ports) = ports;
+    }
+    if (key == "busservices") (section == runtime ? s.runtime_services : s.permanent_services) = bus_strings(line);
   }
   return s;
 }

@@ -195,6 +195,17 @@ TEST_CASE("firewall converges runtime and permanent separately and keeps ssh", "
   CHECK(plan(*r, "@@runtime\n@@not-running\n", k_centos7).kind == ChangeKind::unknown);
 }
 
+TEST_CASE("firewall reads firewalld's D-Bus replies (busctl) like firewall-cmd's lists", "[resources][firewall]") {
+  auto s = parse_firewall_probe(
+      "@@runtime\nbusports: aas 2 2 \"5000\" \"tcp\" 2 \"53\" \"udp\"\nbusservices: as 1 \"ssh\"\n"
+      "@@permanent\nbusports: a(ss) 1 \"5000\" \"tcp\"\nbusservices: as 2 \"ssh\" \"dhcpv6-client\"\n");
+  CHECK(s.running);
+  CHECK(s.runtime_ports == std::vector<std::string>{"5000/tcp", "53/udp"});
+  CHECK(s.runtime_services == std::vector<std::string>{"ssh"});
+  CHECK(s.permanent_ports == std::vector<std::string>{"5000/tcp"});
+  CHECK(s.permanent_services == std::vector<std::string>{"ssh", "dhcpv6-client"});
+}
+
 TEST_CASE("firewall rejects a port without protocol at build time", "[resources][firewall]") {
   auto node = YAML::Load("firewall: public\nports: [\"5000\"]");
   Args args("firewall", "public", node, SourceLocation{"site.yml", 3, 5});

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The engine's contract on real lab hosts, for every resource type: from absent, apply changes
+# it; apply again changes nothing and plan is empty; drift by hand shows in plan (exit 4) and
+# apply repairs it. Also: secrets never printed, owed handlers survive an interrupted run and
+# run exactly once, a failing state skips only its dependants, bad input exits 2 untouched.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+dir="$FORJA_SOURCE_DIR/tests/integration/contract"
+inv="$FORJA_SOURCE_DIR/inventories/lab.yml"
+export FORJA_STATE_DIR
+FORJA_STATE_DIR=$(mktemp -d)
+log=$(mktemp)
+trap 'rm -rf "$FORJA_STATE_DIR" "$log"' EXIT
+for h in lab1 lab2 lab3 lab4; do forja lab stop "$h" >/dev/null; forja lab start "$h" >/dev/null; done
+
+every="$dir/every-resource.yml"
+out=$(forja apply -i "$inv" "$every" -v --json | tee -a "$log")
+changed=$(grep -c '"status":"changed"' <<<"$out" || true)
+[[ $changed -ge 12 ]] || fail "expected every state to change on a fresh host, got $changed:"$'\n'"$out"
+grep -q '"status":"failed"' <<<"$out" && fail "a state failed:"$'\n'"$out"
+assert_exit 0 forja plan -i "$inv" "$every" --exit-code
+again=$(forja apply -i "$inv" "$every" -v | tee -a "$log")
+assert_contains "$again" "changed=0"
+assert_contains "$(lab_root_ssh lab1 cat /srv/forja/handler.log | wc -l)" "1"
+
+# Drift by hand, one per resource type.
+lab_root_ssh lab1 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q rsync >/dev/null 2>&1
+  groupmod -g 4322 forja-ops; usermod -s /bin/sh forja-app; chmod 755 /srv/forja
+  echo tampered >> /srv/forja/config.ini; rm /srv/forja/motd /srv/forja/initialized
+  rm -rf /srv/forja/venv; systemctl stop forja-sleeper
+  firewall-cmd -q --zone=public --remove-port=5000/tcp'
+rc=0
+plan=$(forja plan -i "$inv" "$every" --exit-code | tee -a "$log") || rc=$?
+[[ $rc == 4 ]] || fail "plan --exit-code should be 4 after drift, got $rc"
+for id in "package[firewalld,rsync,python3-venv,python3-flask]" "group[forja-ops]" "user[forja-app]" \
+  "directory[/srv/forja]" "file[/srv/forja/config.ini]" "template[/srv/forja/motd]" \
+  "command[touch /srv/forja/initialized]" "virtualenv[/srv/forja/venv]" "service[forja-sleeper]" \
+  "firewall[public]"; do
+  grep -qF "lab1 ~ $id will change" <<<"$plan" || fail "plan does not show the drift of $id:"$'\n'"$plan"
+done
+assert_contains "$plan" "gid 4322 -> 4321"
+assert_contains "$plan" "shell /bin/sh -> /bin/bash"
+assert_contains "$plan" "-tampered"
+assert_contains "$plan" "open 5000/tcp (runtime)"
+out=$(forja apply -i "$inv" "$every" | tee -a "$log") || fail "repair failed:"$'\n'"$out"
+assert_exit 0 forja plan -i "$inv" "$every" --exit-code
+
+# Secrets: the password is in a file's content and in diffs; it never reaches any output.
+grep -q "s3cr3t-pa55-w0rd" "$log" && fail "the secret was printed"
+assert_contains "$(cat "$log")" "password=********"
+
+# Owed handlers survive an interrupted run and run exactly once.
+interrupted="$dir/interrupted.yml"
+forja apply -i "$inv" "$interrupted" --limit lab2 >/dev/null &
+pid=$!
+for _ in $(seq 50); do lab_root_ssh lab2 test -e /srv/notify-me && break; sleep 0.1; done
+sleep 0.5
+kill -INT "$pid"
+rc=0
+wait "$pid" || rc=$?
+[[ $rc == 1 ]] || fail "an interrupted apply should exit 1, got $rc"
+lab_root_ssh lab2 test ! -e /srv/handler-count || fail "the handler ran despite the interruption"
+plan=$(forja plan -i "$inv" "$interrupted" --limit lab2)
+assert_contains "$plan" "owed from an earlier run"
+lab_root_ssh lab2 touch /srv/no-sleep
+forja apply -i "$inv" "$interrupted" --limit lab2 >/dev/null
+forja apply -i "$inv" "$interrupted" --limit lab2 >/dev/null
+[[ "$(lab_root_ssh lab2 cat /srv/handler-count)" == "ran" ]] || fail "the owed handler should have run exactly once"
+
+# A failing state skips its dependants only; the other host carries on.
+rc=0
+out=$(forja apply -i "$inv" "$dir/failing.yml") || rc=$?
+[[ $rc == 1 ]] || fail "a failed state should exit 1, got $rc"
+assert_contains "$out" "lab3 ! command[test lab3 != lab3] failed"
+assert_contains "$out" "lab3 - file[/srv/after-gate] skipped"
+assert_contains "$out" "lab3 ~ file[/srv/independent] changed"
+assert_contains "$out" "lab4 ~ file[/srv/after-gate] changed"
+
+# Bad input: exit 2 and no host touched.
+bad=$(mktemp --suffix=.yml)
+printf 'plays:\n  - hosts: lab4\n    states:\n    - file: /srv/never\n      content: "{{nope}}"\n' >"$bad"
+rc=0
+out=$(forja apply -i "$inv" "$bad" 2>&1) || rc=$?
+[[ $rc == 2 ]] || fail "bad input should exit 2, got $rc"
+assert_contains "$out" "undefined variable 'nope'"
+lab_root_ssh lab4 test ! -e /srv/never || fail "bad input touched a host"
+rm -f "$bad"
+echo "test_contract: passed"
