@@ -35,7 +35,7 @@ class CommandResource final : public Resource {
       }
     }
     change.kind = ChangeKind::change;
-    change.summary = guarded() ? "will run: " + m_cmd : "will run (no creates/unless/onlyif): " + m_cmd;
+    change.summary = guarded() ? "run: " + m_cmd : "run (no creates/unless/onlyif, so always): " + m_cmd;
     std::string script = m_cwd.empty() ? m_cmd : "cd \"$1\" && " + m_cmd;
     std::vector<std::string> argv;
     if (!m_user.empty()) argv = {"runuser", "-u", m_user, "--"};

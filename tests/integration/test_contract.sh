@@ -52,7 +52,7 @@ assert_contains "$(cat "$log")" "password=********"
 
 # Owed handlers survive an interrupted run and run exactly once.
 interrupted="$dir/interrupted.yml"
-forja apply -i "$inv" "$interrupted" --limit lab2 >/dev/null &
+"$FORJA" apply -i "$inv" "$interrupted" --limit lab2 >/dev/null &
 pid=$!
 for _ in $(seq 50); do lab_root_ssh lab2 test -e /srv/notify-me && break; sleep 0.1; done
 sleep 0.5
@@ -72,7 +72,7 @@ forja apply -i "$inv" "$interrupted" --limit lab2 >/dev/null
 rc=0
 out=$(forja apply -i "$inv" "$dir/failing.yml") || rc=$?
 [[ $rc == 1 ]] || fail "a failed state should exit 1, got $rc"
-assert_contains "$out" "lab3 ! command[test lab3 != lab3] failed"
+assert_contains "$out" "lab3 ! gate failed"
 assert_contains "$out" "lab3 - file[/srv/after-gate] skipped"
 assert_contains "$out" "lab3 ~ file[/srv/independent] changed"
 assert_contains "$out" "lab4 ~ file[/srv/after-gate] changed"
