@@ -15,12 +15,13 @@ ResourceType user_type();
 ResourceType group_type();
 ResourceType firewall_type();
 ResourceType virtualenv_type();
+ResourceType download_type();
 
 const std::vector<ResourceType>& resource_types() {
   static const std::vector<ResourceType> types = {
       package_type(), file_type(), directory_type(), template_type(), command_type(),
       service_type(), user_type(), group_type(), firewall_type(),
-      virtualenv_type(),
+      virtualenv_type(), download_type(),
   };
   return types;
 }

@@ -77,6 +77,35 @@ assert_contains "$out" "lab3 - file[/srv/after-gate] skipped"
 assert_contains "$out" "lab3 ~ file[/srv/independent] changed"
 assert_contains "$out" "lab4 ~ file[/srv/after-gate] changed"
 
+# download: from a server on the lab's bridge (this machine), checksum verified, extracted,
+# one binary installed; a wrong checksum fails and replaces nothing.
+srv=$(mktemp -d)
+printf '#!/bin/sh\necho forja-tool 1.0\n' >"$srv/forja-tool"
+(cd "$srv" && python3 -c 'import zipfile; z = zipfile.ZipFile("tool.zip", "w"); z.write("forja-tool"); z.close()')
+sha=$(sha256sum "$srv/tool.zip" | cut -d' ' -f1)
+port=$((20000 + RANDOM % 20000))
+python3 -m http.server "$port" --bind 10.77.0.1 --directory "$srv" >/dev/null 2>&1 &
+httpd=$!
+trap 'kill "$httpd" 2>/dev/null; rm -rf "$FORJA_STATE_DIR" "$log" "$srv"' EXIT
+download_playbook() {
+  printf 'plays:\n  - hosts: lab1\n    states:\n    - package: [unzip, curl]\n    - download: /opt/forja-tool/tool.zip\n      url: http://10.77.0.1:%s/tool.zip\n      sha256: "%s"\n      extract_to: /opt/forja-tool/1.0\n      binary: forja-tool\n      install_to: /usr/local/bin/forja-tool\n' "$port" "$1" >"$srv/download.yml"
+}
+download_playbook "$sha"
+for _ in $(seq 20); do curl -s -o /dev/null "http://10.77.0.1:$port/" && break; sleep 0.2; done
+out=$(forja apply -i "$inv" "$srv/download.yml") || fail "download apply failed:"$'\n'"$out"
+assert_contains "$out" "download http://10.77.0.1:$port/tool.zip, extract into /opt/forja-tool/1.0, install forja-tool"
+[[ "$(lab_root_ssh lab1 /usr/local/bin/forja-tool)" == "forja-tool 1.0" ]] || fail "the installed binary does not run"
+assert_contains "$(forja apply -i "$inv" "$srv/download.yml")" "changed=0"
+download_playbook "$(printf '%064d' 0)"
+rc=0
+out=$(forja apply -i "$inv" "$srv/download.yml") || rc=$?
+[[ $rc == 1 ]] || fail "a wrong sha256 should fail the run (exit $rc)"
+assert_contains "$out" "sha256 mismatch"
+[[ "$(lab_root_ssh lab1 sha256sum /opt/forja-tool/tool.zip | cut -d' ' -f1)" == "$sha" ]] ||
+  fail "a failed download replaced the file"
+kill "$httpd"
+rm -rf "$srv"
+
 # Bad input: exit 2 and no host touched.
 bad=$(mktemp --suffix=.yml)
 printf 'plays:\n  - hosts: lab4\n    states:\n    - file: /srv/never\n      content: "{{nope}}"\n' >"$bad"

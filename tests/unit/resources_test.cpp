@@ -252,3 +252,26 @@ TEST_CASE("virtualenv installs only unsatisfied specs", "[resources][virtualenv]
   CHECK(argv0(c) == std::vector<std::string>{"/srv/venv/bin/pip", "install", "--no-input", "--disable-pip-version-check",
                                              "requests==2.31.0"});
 }
+
+TEST_CASE("download fetches, extracts and installs until the checksums say done", "[resources][download]") {
+  std::string sha(64, 'a');
+  auto r = build("download: /opt/consul/consul.zip\nurl: https://releases.example/consul.zip\nsha256: " + sha +
+                 "\nextract_to: /opt/consul/1.0.0\nbinary: consul\ninstall_to: /usr/local/bin/consul");
+  auto fresh = plan(*r, "archive=\nextracted=\nbinary=\ninstalled=\n", k_centos7);
+  CHECK(fresh.kind == ChangeKind::change);
+  REQUIRE(fresh.commands.size() == 3);
+  CHECK(fresh.summary == "download https://releases.example/consul.zip, extract into /opt/consul/1.0.0, install consul as /usr/local/bin/consul");
+  auto done = plan(*r, "archive=" + sha + "\nextracted=" + sha + "\nbinary=b1\ninstalled=b1\n", k_centos7);
+  CHECK(done.kind == ChangeKind::none);
+  auto tampered = plan(*r, "archive=" + sha + "\nextracted=" + sha + "\nbinary=b1\ninstalled=b2\n", k_centos7);
+  REQUIRE(tampered.commands.size() == 1);
+  CHECK(tampered.summary == "install consul as /usr/local/bin/consul");
+}
+
+TEST_CASE("download requires a well-formed sha256", "[resources][download]") {
+  auto node = YAML::Load("download: /opt/x.zip\nurl: http://h/x.zip\nsha256: abc");
+  Args args("download", "/opt/x.zip", node, SourceLocation{"site.yml", 7, 5});
+  auto r = find_resource_type("download")->make(args, BuildContext{});
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("sha256 must be 64 lower-case hex digits"));
+}
