@@ -208,11 +208,11 @@ class Prober {
       bool found = std::any_of(healthy->begin(), healthy->end(), [&](auto& i) { return i.address == expected[k]; });
       if (!found) missing.push_back(names[k] + " (" + expected[k] + ")");
     }
-    std::string value = fmt::format("{} healthy: {}", healthy->size(), join(listed));
+    std::string value = fmt::format("{} healthy: {}", healthy->size(), listing(listed));
     if (missing.empty() && unexpected.empty()) return {true, value, ""};
     std::string detail;
-    if (!missing.empty()) detail += "missing: " + join(missing);
-    if (!unexpected.empty()) detail += std::string(detail.empty() ? "" : "; ") + "unexpected: " + join(unexpected);
+    if (!missing.empty()) detail += "missing: " + listing(missing);
+    if (!unexpected.empty()) detail += std::string(detail.empty() ? "" : "; ") + "unexpected: " + listing(unexpected);
     return {false, value, detail};
   }
 
@@ -260,18 +260,14 @@ class Prober {
       bool registered_here = std::any_of(registered->begin(), registered->end(), [&](auto& i) { return i.address == expected[k]; });
       if (!registered_here) missing.push_back(names[k] + " (not registered in discovery)");
     }
-    std::string value = fmt::format("{} requests, replicas seen: {}", n, join(dist));
+    std::string value = fmt::format("{} requests, replicas seen: {}", n, listing(dist));
     if (errors) value += fmt::format("; {} failed ({})", errors, last_error);
     if (unattributed) value += fmt::format("; {} from unknown replicas", unattributed);
     bool pass = missing.empty() && errors == 0 && !registered->empty();
-    return {pass, value, missing.empty() ? (errors ? "some requests failed" : "") : "missing: " + join(missing)};
+    return {pass, value, missing.empty() ? (errors ? "some requests failed" : "") : "missing: " + listing(missing)};
   }
 
-  static std::string join(const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-    return out.empty() ? "none" : out;
-  }
+  static std::string listing(const std::vector<std::string>& v) { return v.empty() ? "none" : forja::join(v); }
 
   const Inventory& m_inventory;
   const TransportFactory& m_connect;

@@ -70,12 +70,6 @@ void plan_attributes(const FileStatus& s, const std::string& path, const std::st
   }
 }
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 class File final : public Resource {
  public:
   File(std::string path, std::string content, std::string mode, std::string owner,

@@ -57,12 +57,6 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : " ") + s;
-  return out;
-}
-
 class Firewall final : public Resource {
  public:
   Firewall(std::string zone, std::vector<std::string> ports, std::vector<std::string> services,
@@ -82,8 +76,8 @@ class Firewall final : public Resource {
     if (!s.installed || !s.running) {
       // What is open by default is only known once firewalld runs: unknown, not a promise.
       change.kind = ChangeKind::unknown;
-      change.summary = std::string("open ") + join(m_ports) + (m_ports.empty() ? "" : " ") +
-                       join(services) + " in zone " + m_zone + " (firewalld " +
+      change.summary = std::string("open ") + join(m_ports, " ") + (m_ports.empty() ? "" : " ") +
+                       join(services, " ") + " in zone " + m_zone + " (firewalld " +
                        (s.installed ? "not running yet)" : "not installed yet)");
       change.commands.push_back(Command{{"firewall-cmd", "--state"}, "", Privilege::become});
       return change;
@@ -107,16 +101,16 @@ class Firewall final : public Resource {
     diff(s.runtime_ports, s.runtime_services, rt_args, rt_open, rt_close);
     diff(s.permanent_ports, s.permanent_services, pm_args, pm_open, pm_close);
     if (rt_args.empty() && pm_args.empty()) {
-      change.summary = "zone " + m_zone + " open: " + join(s.runtime_ports) +
-                       (s.runtime_ports.empty() ? "" : " ") + join(s.runtime_services) +
+      change.summary = "zone " + m_zone + " open: " + join(s.runtime_ports, " ") +
+                       (s.runtime_ports.empty() ? "" : " ") + join(s.runtime_services, " ") +
                        " (runtime = permanent)";
       return change;
     }
     auto describe = [&](const char* layer, const std::vector<std::string>& open,
                         const std::vector<std::string>& close) {
       std::string d;
-      if (!open.empty()) d += "open " + join(open);
-      if (!close.empty()) d += std::string(d.empty() ? "" : "; ") + "close " + join(close);
+      if (!open.empty()) d += "open " + join(open, " ");
+      if (!close.empty()) d += std::string(d.empty() ? "" : "; ") + "close " + join(close, " ");
       if (!d.empty()) summary.push_back(d + " (" + layer + ")");
     };
     if (rt_open == pm_open && rt_close == pm_close) {

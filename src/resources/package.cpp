@@ -96,11 +96,6 @@ class Package final : public Resource {
   }
 
  private:
-  static std::string join(const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-    return out;
-  }
   std::vector<std::string> m_names;
   std::string m_state;
 };

@@ -16,12 +16,6 @@ exit 0)SH";
 constexpr const char* k_group_probe = R"SH(if e=$(getent group "$1"); then echo "group:$e"; fi
 exit 0)SH";
 
-std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 class User final : public Resource {
  public:
   User(std::string name, const Args& a)

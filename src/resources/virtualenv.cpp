@@ -26,12 +26,6 @@ for d in m.distributions():
     print("%s==%s" % (d.metadata["Name"], d.version))' 2>/dev/null
 exit 0)SH";
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 class Virtualenv final : public Resource {
  public:
   Virtualenv(std::string path, std::string user, std::string python, bool system_site,

@@ -18,6 +18,9 @@ namespace forja {
 
 [[nodiscard]] bool starts_with(std::string_view text, std::string_view prefix);
 
+// The items joined with a separator: join({"a", "b"}) == "a, b".
+[[nodiscard]] std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
+
 // Levenshtein distance, for "did you mean" suggestions.
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 

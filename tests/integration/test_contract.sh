@@ -86,7 +86,7 @@ sha=$(sha256sum "$srv/tool.zip" | cut -d' ' -f1)
 port=$((20000 + RANDOM % 20000))
 python3 -m http.server "$port" --bind 10.77.0.1 --directory "$srv" >/dev/null 2>&1 &
 httpd=$!
-trap 'kill "$httpd" 2>/dev/null; rm -rf "$FORJA_STATE_DIR" "$log" "$srv"' EXIT
+trap 'kill "$httpd" 2>/dev/null || true; rm -rf "$FORJA_STATE_DIR" "$log" "$srv"' EXIT
 download_playbook() {
   printf 'plays:\n  - hosts: lab1\n    states:\n    - package: [unzip, curl]\n    - download: /opt/forja-tool/tool.zip\n      url: http://10.77.0.1:%s/tool.zip\n      sha256: "%s"\n      extract_to: /opt/forja-tool/1.0\n      binary: forja-tool\n      install_to: /usr/local/bin/forja-tool\n' "$port" "$1" >"$srv/download.yml"
 }

@@ -137,3 +137,28 @@ TEST_CASE("a service waits for the package that provides it", "[engine][plan]") 
   built->states[0].change.kind = ChangeKind::change;
   CHECK(changing_prerequisites(*built, 2) == std::vector<std::string>{"package[nginx,curl]"});
 }
+
+#include "engine/context.hpp"
+#include "facts/facts.hpp"
+#include "inventory/load.hpp"
+
+TEST_CASE("site.yml validates for every host of the lab and of the Vagrant inventories", "[engine][site]") {
+  std::string root = FORJA_SOURCE_DIR;
+  auto book = load_playbook(root + "/playbooks/site.yml");
+  if (!book) FAIL(book.error().message);
+  for (const char* name : {"lab.yml", "vagrant.yml"}) {
+    INFO(name);
+    auto inventory = load_inventory(root + "/inventories/" + name);
+    if (!inventory) FAIL(inventory.error().message);
+    for (auto& host : inventory->hosts) {
+      // The Vagrant inventory ships placeholders where HashiCorp's checksums go.
+      if (host.vars["consul_sha256"]) host.vars["consul_sha256"] = std::string(64, 'a');
+      if (host.vars["consul_template_sha256"]) host.vars["consul_template_sha256"] = std::string(64, 'b');
+      auto decls = select_decls(*book, *inventory, host, {});
+      REQUIRE(decls);
+      CHECK_FALSE(decls->states.empty());
+      auto built = build_host_states(*decls, host_context(*book, *inventory, host, fact_stub()));
+      if (!built) FAIL(host.name + ": " + built.error().message);
+    }
+  }
+}
