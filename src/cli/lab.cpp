@@ -82,7 +82,7 @@ int exec_ssh(const lab::LabPaths& paths, const std::string& name, const std::str
 CommandSpec lab_command() {
   return {"lab", "Run a local lab of real test hosts (systemd + sshd in systemd-nspawn)",
           [](CLI::App& sub) {
-            sub.description(
+            sub.footer(
                 "The local lab: real hosts for forja's integration tests and demos.\n"
                 "Each host (lab1, lab2, ...) is its own network namespace on the bridge forja0\n"
                 "(10.77.0.1/24) with address 10.77.0.(10+N), booting a real systemd and sshd in\n"

@@ -106,6 +106,16 @@ assert_contains "$out" "sha256 mismatch"
 kill "$httpd"
 rm -rf "$srv"
 
+# Become with a sudo password (user deploy): probes and file uploads both carry the password
+# ahead of their own stdin.
+pw_book=$(mktemp --suffix=.yml)
+printf 'plays:\n  - hosts: lab3\n    states:\n    - file: /srv/as-deploy\n      content: "via sudo -S\\n"\n      mode: "0600"\n' >"$pw_book"
+out=$(forja apply -i "$LAB_DEPLOY_INVENTORY" "$pw_book") || fail "apply as deploy failed:"$'\n'"$out"
+assert_contains "$out" "lab3 ~ file[/srv/as-deploy] changed"
+[[ "$(lab_root_ssh lab3 "stat -c '%U %a' /srv/as-deploy")" == "root 600" ]] || fail "the file is not root's 0600"
+assert_exit 0 forja plan -i "$LAB_DEPLOY_INVENTORY" "$pw_book" --exit-code
+rm -f "$pw_book"
+
 # Bad input: exit 2 and no host touched.
 bad=$(mktemp --suffix=.yml)
 printf 'plays:\n  - hosts: lab4\n    states:\n    - file: /srv/never\n      content: "{{nope}}"\n' >"$bad"
