@@ -116,6 +116,23 @@ assert_contains "$out" "lab3 ~ file[/srv/as-deploy] changed"
 assert_exit 0 forja plan -i "$LAB_DEPLOY_INVENTORY" "$pw_book" --exit-code
 rm -f "$pw_book"
 
+# validate: a candidate that fails its check never replaces the live file, and no temp file
+# is left behind.
+val_book=$(mktemp --suffix=.yml)
+write_validated() {
+  printf 'plays:\n  - hosts: lab4\n    states:\n    - file: /srv/validated.cfg\n      content: "%s\\n"\n      validate: "grep -q ^good %%s"\n' "$1" >"$val_book"
+}
+write_validated "good one"
+assert_exit 0 forja apply -i "$inv" "$val_book"
+write_validated "bad one"
+rc=0
+out=$(forja apply -i "$inv" "$val_book") || rc=$?
+[[ $rc == 1 ]] || fail "a failing validate should fail the state (exit $rc)"
+assert_contains "$out" "validation failed"
+[[ "$(lab_root_ssh lab4 cat /srv/validated.cfg)" == "good one" ]] || fail "a rejected candidate replaced the live file"
+[[ -z "$(lab_root_ssh lab4 "ls -A /srv | grep '\.forja-' || true")" ]] || fail "a temp file was left behind"
+rm -f "$val_book"
+
 # Bad input: exit 2 and no host touched.
 bad=$(mktemp --suffix=.yml)
 printf 'plays:\n  - hosts: lab4\n    states:\n    - file: /srv/never\n      content: "{{nope}}"\n' >"$bad"

@@ -162,3 +162,29 @@ TEST_CASE("site.yml validates for every host of the lab and of the Vagrant inven
     }
   }
 }
+
+TEST_CASE("tags select states; handlers stay available", "[engine][playbook]") {
+  auto book = load_playbook(data("playbooks/good/site.yml"));
+  if (!book) FAIL(book.error().message);
+  Inventory inventory;
+  Host web;
+  web.name = "w1";
+  web.groups = {"all", "web"};
+  inventory.hosts.push_back(web);
+  Group g;
+  g.name = "web";
+  g.hosts = {"w1"};
+  inventory.groups["web"] = g;
+  Group all;
+  all.name = "all";
+  all.children = {"web"};
+  inventory.groups["all"] = all;
+  auto everything = select_decls(*book, inventory, inventory.hosts[0], {});
+  if (!everything) FAIL(everything.error().message);
+  CHECK(everything->states.size() == 4);
+  auto tagged = select_decls(*book, inventory, inventory.hosts[0], {"config"});
+  REQUIRE(tagged);
+  REQUIRE(tagged->states.size() == 1);
+  CHECK(tagged->states[0]->id == "site-config");
+  CHECK(tagged->handlers.size() == 1);
+}
