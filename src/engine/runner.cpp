@@ -4,7 +4,10 @@
 #include <chrono>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/context.hpp"
+#include "report/reporter.hpp"
 #include "engine/host_plan.hpp"
 #include "engine/notify_store.hpp"
 #include "engine/probe_runner.hpp"
@@ -386,9 +389,12 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
 
   RunOutcome outcome;
   outcome.hosts.resize(hosts.size());
+  std::atomic<std::size_t> done{0};
+  reporter().progress(fmt::format("0/{} hosts done", hosts.size()));
   parallel_for(hosts.size(), options.forks, [&](std::size_t i) {
     HostRun run(book, inventory, *hosts[i], decls[i], options, report);
     outcome.hosts[i] = run.run(connect, gather);
+    reporter().progress(fmt::format("{}/{} hosts done (last: {})", ++done, hosts.size(), hosts[i]->name));
   });
   for (const auto& h : outcome.hosts) outcome.changes += h.changed;
   report.recap(outcome.hosts, since(t0));
