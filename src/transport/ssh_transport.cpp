@@ -83,8 +83,10 @@ Result<void> SshTransport::connect() {
   if (!m_session) return fail("cannot allocate an SSH session");
   const auto& c = m_connection;
   ssh_options_set(m_session, SSH_OPTIONS_HOST, c.address.c_str());
-  // ~/.ssh/config first, so that what the inventory says explicitly wins.
-  ssh_options_parse_config(m_session, nullptr);
+  // ~/.ssh/config first, so that what the inventory says explicitly wins. $HOME decides
+  // which file (libssh alone would use the passwd entry's home).
+  std::string user_config = expand_home("~/.ssh/config");
+  ssh_options_parse_config(m_session, std::filesystem::exists(user_config) ? user_config.c_str() : nullptr);
   unsigned int port = static_cast<unsigned int>(c.port);
   ssh_options_set(m_session, SSH_OPTIONS_PORT, &port);
   if (!c.user.empty()) ssh_options_set(m_session, SSH_OPTIONS_USER, c.user.c_str());

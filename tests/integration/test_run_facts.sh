@@ -66,6 +66,17 @@ assert_exit 0 forja run -i "$work/unknown.yml" lab1 --accept-new-host-keys -- tr
 grep -q "10.77.0.11" "$work/known_hosts" || fail "the accepted key was not recorded"
 assert_exit 0 forja run -i "$work/unknown.yml" lab1 -- true
 
+# ~/.ssh/config is honoured (HostName, User, IdentityFile), host keys still checked.
+mkdir -p "$work/home/.ssh"
+printf 'Host web-alias\n  HostName %s\n  User vagrant\n  IdentityFile %s\n' "$(lab_address lab2)" "$LAB_KEY" >"$work/home/.ssh/config"
+printf 'hosts:\n  web: {address: web-alias}\n' >"$work/alias.yml"
+cp "$LAB_KNOWN_HOSTS" "$work/home/.ssh/known_hosts"
+out=$(HOME="$work/home" SSH_AUTH_SOCK='' forja run -i "$work/alias.yml" all -- 'hostname; id -un')
+assert_contains "$out" $'    lab2\n    vagrant'
+grep -v -E '(^|,)lab2,' "$LAB_KNOWN_HOSTS" >"$work/home/.ssh/known_hosts"
+out=$(HOME="$work/home" SSH_AUTH_SOCK='' forja run -i "$work/alias.yml" all -- true 2>&1 || true)
+assert_contains "$out" "host key of web-alias:22 is not known"
+
 # A host that is down: reported unreachable with a reason, the others carry on.
 forja lab stop lab4 >/dev/null
 rc=0
