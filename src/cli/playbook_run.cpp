@@ -1,5 +1,7 @@
 #include "cli/playbook_run.hpp"
 
+#include <algorithm>
+
 #include "engine/notify_store.hpp"
 #include "inventory/view.hpp"
 #include "report/reporter.hpp"
@@ -24,19 +26,21 @@ void add_playbook_options(CLI::App& sub, PlaybookOptions& o) {
 
 namespace {
 
-// Values of variables named like secrets (*password*, *secret*, *token*) are masked on every
-// output path: plan diffs, logs, errors, JSON.
-void register_secrets(const YAML::Node& vars) {
+// Values of variables named like secrets (*password*, *secret*, *token*) or listed under the
+// playbook's `secrets:` are masked on every output path: plan diffs, logs, errors, JSON.
+void register_secrets(const YAML::Node& vars, const std::vector<std::string>& marked) {
   if (!vars.IsMap()) return;
   for (const auto& kv : vars) {
-    if (is_secret_var(kv.first.Scalar()) && kv.second.IsScalar()) reporter().add_secret(kv.second.Scalar());
-    if (kv.second.IsMap()) register_secrets(kv.second);
+    const auto& name = kv.first.Scalar();
+    bool secret = is_secret_var(name) || std::find(marked.begin(), marked.end(), name) != marked.end();
+    if (secret && kv.second.IsScalar()) reporter().add_secret(kv.second.Scalar());
+    if (kv.second.IsMap()) register_secrets(kv.second, marked);
   }
 }
 
 void register_secrets(const Playbook& book, const Inventory& inventory) {
-  register_secrets(book.vars);
-  for (const auto& h : inventory.hosts) register_secrets(h.vars);
+  register_secrets(book.vars, book.secrets);
+  for (const auto& h : inventory.hosts) register_secrets(h.vars, book.secrets);
 }
 
 }  // namespace

@@ -254,8 +254,11 @@ Result<Playbook> load_playbook(const std::string& path) {
   book.path = path;
   book.dir = fs::path(path).parent_path().string();
   if (!root.IsMap()) return bad_input(path + ": a playbook is a map with 'plays:' (and optional 'vars:', 'verify:')");
-  if (auto r = doc.check_keys(root, {"vars", "plays", "verify"}, "playbook"); !r)
+  if (auto r = doc.check_keys(root, {"vars", "secrets", "plays", "verify"}, "playbook"); !r)
     return std::unexpected(r.error());
+  auto secrets = doc.get_string_list(root, "secrets");
+  if (!secrets) return std::unexpected(secrets.error());
+  book.secrets = *secrets;
   const auto vars = lookup(root, "vars");
   if (auto r = doc.require_map(vars, "'vars'"); !r) return std::unexpected(r.error());
   book.vars = vars.IsMap() ? YAML::Clone(vars) : YAML::Node(YAML::NodeType::Map);

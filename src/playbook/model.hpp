@@ -43,6 +43,7 @@ struct Playbook {
   std::string path;
   std::string dir;  // directory of the playbook file
   YAML::Node vars;  // lowest-precedence variables
+  std::vector<std::string> secrets;  // variable names whose values are never printed
   std::vector<Play> plays;
   std::vector<VerifyDecl> verify;
 };

@@ -47,7 +47,8 @@ out=$(forja apply -i "$inv" "$every" | tee -a "$log") || fail "repair failed:"$'
 assert_exit 0 forja plan -i "$inv" "$every" --exit-code
 
 # Secrets: the password is in a file's content and in diffs; it never reaches any output.
-grep -q "s3cr3t-pa55-w0rd" "$log" && fail "the secret was printed"
+grep -q -e "s3cr3t-pa55-w0rd" -e "k3y-0f-the-api" "$log" && fail "a secret was printed"
+assert_contains "$(cat "$log")" "key=********"
 assert_contains "$(cat "$log")" "password=********"
 
 # Owed handlers survive an interrupted run and run exactly once.
