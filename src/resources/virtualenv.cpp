@@ -2,9 +2,6 @@
 // once it exists (a running service may use it); "changed" only when something was missing.
 #include "resources/virtualenv.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "resources/resource.hpp"
 #include "util/text.hpp"
 
@@ -12,19 +9,58 @@ namespace forja {
 
 namespace {
 
-// $1 = venv path, $2 = requirements file on the host ("" for none). Lists what the venv's
-// python can import (importlib.metadata: fast, and includes system site packages when enabled).
+// $1 = venv path, $2 = python for a new venv, $3 = requirements file ("" for none),
+// $4 = "1" when the venv should see the system site packages.
+// Lists what an interpreter sees on sys.path ("venv|system NAME VERSION", ended by @@end),
+// as pip does when it decides "already satisfied". Reads with python -I -B: no cwd, no user
+// site, no environment, no .pyc written; pip itself is not run (slow, and it writes caches).
 constexpr const char* k_probe = R"SH(v=$1
-if [ ! -x "$v/bin/python" ]; then echo exists=0; exit 0; fi
-echo exists=1
-echo "system_site=$(sed -n 's/^include-system-site-packages *= *//p' "$v/pyvenv.cfg")"
-if [ -n "$2" ] && [ -f "$2" ]; then echo "req_sha=$(sha256sum < "$2" | cut -d' ' -f1)"; fi
-if [ -f "$v/.forja-requirements.sha256" ]; then echo "recorded_sha=$(cat "$v/.forja-requirements.sha256")"; fi
-echo @@installed
-"$v/bin/python" -c 'import importlib.metadata as m
-for d in m.distributions():
-    print("%s==%s" % (d.metadata["Name"], d.version))' 2>/dev/null
+list='import os, sys
+v = os.path.realpath(sys.argv[1]) + os.sep
+try:
+    from importlib.metadata import distributions
+    ds = [(d.metadata["Name"], d.version, str(d.locate_file(""))) for d in distributions()]
+except ImportError:
+    import pkg_resources
+    ds = [(d.project_name, d.version, d.location) for d in pkg_resources.working_set]
+for n, ver, loc in ds:
+    if n and ver:
+        print("%s %s %s" % ("venv" if os.path.realpath(loc).startswith(v) else "system", n, ver))
+print("@@end")'
+site=
+if [ -f "$v/pyvenv.cfg" ] || [ -e "$v/bin/python" ] || [ -L "$v/bin/python" ]; then
+  echo exists=1
+  site=$(sed -n 's/^include-system-site-packages *= *//p' "$v/pyvenv.cfg" 2>/dev/null | tr 'A-Z' 'a-z')
+  echo "system_site=$site"
+else
+  echo exists=0
+fi
+if [ -n "$3" ]; then
+  if [ -f "$3" ]; then echo "req_sha=$(sha256sum < "$3" | cut -d' ' -f1)"; else echo req=missing; fi
+  if [ -f "$v/.forja-requirements.sha256" ]; then echo "recorded_sha=$(cat "$v/.forja-requirements.sha256")"; fi
+fi
+base=$2
+if [ -e "$v/bin/python" ]; then
+  echo @@venv
+  "$v/bin/python" -I -B -c "$list" "$v" </dev/null
+  base=$(readlink -f "$v/bin/python")
+fi
+if [ "$4" = 1 ] && [ "$site" != true ]; then
+  echo @@base
+  "$base" -I -B -c "$list" "$v" </dev/null
+fi
 exit 0)SH";
+
+// $1 = venv path, $2 = "true"/"false": set include-system-site-packages in place.
+constexpr const char* k_set_site = R"SH(cfg=$1/pyvenv.cfg
+if grep -q '^include-system-site-packages *=' "$cfg"; then
+  sed -i "s/^include-system-site-packages *=.*/include-system-site-packages = $2/" "$cfg"
+else
+  printf 'include-system-site-packages = %s\n' "$2" >> "$cfg"
+fi)SH";
+
+// $1 = sha256, $2 = where to record it.
+constexpr const char* k_record = R"SH(printf '%s\n' "$1" > "$2")SH";
 
 class Virtualenv final : public Resource {
  public:
@@ -35,13 +71,16 @@ class Virtualenv final : public Resource {
         m_requirements(std::move(requirements)) {}
 
   std::vector<Probe> probes(const Platform&) const override {
-    return {Probe{{"sh", "-c", k_probe, "forja-venv", m_path, m_requirements}}};
+    return {Probe{{"sh", "-c", k_probe, "forja-venv", m_path, m_python, m_requirements,
+                   m_system_site ? "1" : "0"}}};
   }
 
   Result<Change> plan(const std::vector<ProbeOutput>& outputs, const Platform&) const override {
     auto s = parse_venv_probe(outputs.at(0).out);
     Change change;
     std::vector<std::string> what;
+    bool unknown = false;
+    const std::string site_word = m_system_site ? "true" : "false";
     if (!s.exists) {
       auto parent = m_path.substr(0, m_path.find_last_of('/'));
       if (!parent.empty()) change.commands.push_back(as_user({"mkdir", "-p", "--", parent}));
@@ -49,54 +88,90 @@ class Virtualenv final : public Resource {
       if (m_system_site) argv.push_back("--system-site-packages");
       argv.push_back(m_path);
       change.commands.push_back(as_user(argv));
-      what.push_back("create venv" + std::string(m_system_site ? " (system site packages)" : ""));
-    } else if ((s.system_site == "true") != m_system_site) {
+      what.push_back("create venv " + m_path + (m_system_site ? " (system site packages)" : ""));
+    } else if (s.system_site != site_word) {
       // Flip the flag in place: recreating a venv under a running service breaks it.
-      change.commands.push_back(Command{{"sed", "-i", std::string("s/^include-system-site-packages *=.*/include-system-site-packages = ") +
-                                                      (m_system_site ? "true" : "false") + "/",
-                                         m_path + "/pyvenv.cfg"},
-                                        "", Privilege::become});
-      what.push_back(std::string("system site packages ") + s.system_site + " -> " + (m_system_site ? "true" : "false"));
+      change.commands.push_back(as_user({"sh", "-c", k_set_site, "forja-venv", m_path, site_word}));
+      what.push_back("venv " + m_path + ": include-system-site-packages " +
+                     (s.system_site.empty() ? "unset" : s.system_site) + " -> " + site_word +
+                     " (in place)");
     }
-    std::vector<std::string> to_install, satisfied;
+
+    // What pip will see once the venv has the desired setting: its own packages first, then
+    // the system's when enabled.
+    bool pip_seen = s.venv_packages.contains("pip") ||
+                    (m_system_site && s.system_packages.contains("pip"));
+    std::vector<std::string> to_install, notes;
     for (const auto& r : m_packages) {
-      auto it = s.installed.find(r.name);
-      // A fresh venv with system site packages may already see the package: decided after
-      // it is created (apply re-reads the state), so plan says "if missing".
-      if (it != s.installed.end() && satisfies(it->second, r)) {
-        satisfied.push_back(r.name + " " + it->second);
+      std::string where;
+      const std::string* version = nullptr;
+      if (auto it = s.venv_packages.find(r.name); it != s.venv_packages.end()) {
+        version = &it->second;
+        where = " in the venv";
+      } else if (m_system_site) {
+        if (auto sys = s.system_packages.find(r.name); sys != s.system_packages.end()) {
+          version = &sys->second;
+          where = " from system site packages";
+        }
+      }
+      if (version && satisfies(*version, r)) {
+        notes.push_back(r.text + " (seen " + *version + where + ": satisfied)");
       } else {
         to_install.push_back(r.text);
+        if (version) {
+          notes.push_back(r.text + " (seen " + *version + where + ": install)");
+        } else if (s.exists && !s.venv_listed) {
+          notes.push_back(r.text + " (the venv's python could not list its packages: install)");
+        } else if (m_system_site && !s.system_listed) {
+          notes.push_back(r.text + " (" + m_python + " cannot list system site packages yet: install)");
+        } else {
+          notes.push_back(r.text + " (not installed: install)");
+        }
       }
     }
     if (!to_install.empty()) {
-      if (s.exists || !m_system_site) {
-        std::vector<std::string> argv = {m_path + "/bin/pip", "install", "--no-input",
-                                         "--disable-pip-version-check"};
-        argv.insert(argv.end(), to_install.begin(), to_install.end());
-        change.commands.push_back(as_user(argv));
-        what.push_back("pip install " + join(to_install));
-      } else {
-        what.push_back("pip install " + join(to_install) + " unless the system site packages have them");
+      if (s.exists && s.venv_listed && !pip_seen) {
+        // A venv made while python3-venv was missing has no pip: bootstrap it, don't recreate.
+        change.commands.push_back(as_user({m_path + "/bin/python", "-m", "ensurepip"}));
+        what.push_back("bootstrap pip");
+      }
+      change.commands.push_back(as_user(pip_install(to_install)));
+    }
+    if (!notes.empty()) what.push_back((to_install.empty() ? "packages: " : "pip install: ") + join(notes));
+
+    if (!m_requirements.empty()) {
+      if (!s.requirements_present) {
+        // Maybe an earlier state creates it: apply re-plans, and fails if it is still missing.
+        unknown = true;
+        what.push_back("requirements file " + m_requirements + " is missing");
+      } else if (!s.exists || s.requirements_sha != s.recorded_sha) {
+        auto args = pip_install({"-r", m_requirements});
+        change.commands.push_back(as_user(args));
+        change.commands.push_back(as_user({"sh", "-c", k_record, "forja-venv", s.requirements_sha,
+                                           m_path + "/.forja-requirements.sha256"}));
+        what.push_back("pip install -r " + m_requirements + " (sha256 " + s.requirements_sha.substr(0, 12) +
+                       (s.recorded_sha.empty() ? ", not installed from it before)"
+                                               : ", was " + s.recorded_sha.substr(0, 12) + ")"));
       }
     }
-    if (!m_requirements.empty() && (!s.exists || s.requirements_sha != s.recorded_sha)) {
-      change.commands.push_back(as_user({m_path + "/bin/pip", "install", "--no-input",
-                                         "--disable-pip-version-check", "-r", m_requirements}));
-      change.commands.push_back(as_user({"sh", "-c", "sha256sum < \"$1\" | cut -d' ' -f1 > \"$2/.forja-requirements.sha256\"",
-                                         "forja-venv", m_requirements, m_path}));
-      what.push_back("pip install -r " + m_requirements + (s.exists && !s.recorded_sha.empty() ? " (changed)" : ""));
-    }
-    if (what.empty()) {
-      change.summary = "venv present" + std::string(satisfied.empty() ? "" : "; satisfied: " + join(satisfied));
+
+    if (!s.exists || !change.commands.empty() || unknown) {
+      change.kind = unknown ? ChangeKind::unknown : ChangeKind::change;
+      change.summary = join(what, "; ");
       return change;
     }
-    change.kind = ChangeKind::change;
-    change.summary = join(what) + " at " + m_path;
+    change.summary = "venv " + m_path + " present" + (what.empty() ? "" : "; " + join(what, "; "));
     return change;
   }
 
  private:
+  std::vector<std::string> pip_install(const std::vector<std::string>& what) const {
+    std::vector<std::string> argv = {m_path + "/bin/python", "-m", "pip", "install", "--no-input",
+                                     "--disable-pip-version-check"};
+    argv.insert(argv.end(), what.begin(), what.end());
+    return argv;
+  }
+
   Command as_user(std::vector<std::string> argv) const {
     if (!m_user.empty()) argv.insert(argv.begin(), {"runuser", "-u", m_user, "--"});
     return Command{argv, "", Privilege::become};
@@ -110,103 +185,28 @@ class Virtualenv final : public Resource {
 
 }  // namespace
 
-std::string normalize_package_name(std::string_view name) {
-  std::string out;
-  bool sep = false;
-  for (char c : name) {
-    if (c == '-' || c == '_' || c == '.') {
-      sep = true;
-      continue;
-    }
-    if (sep && !out.empty()) out += '-';
-    sep = false;
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
-std::optional<Requirement> parse_requirement(std::string_view spec) {
-  Requirement r;
-  r.text = trim(spec);
-  auto text = r.text;
-  auto semicolon = text.find(';');  // environment markers are not supported: reject
-  if (semicolon != std::string::npos || text.empty()) return std::nullopt;
-  std::size_t i = 0;
-  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '-' ||
-                             text[i] == '_' || text[i] == '.'))
-    ++i;
-  if (i == 0) return std::nullopt;
-  r.name = normalize_package_name(text.substr(0, i));
-  auto rest = trim(text.substr(i));
-  if (!rest.empty() && rest[0] == '[') {  // extras: flask[async]
-    auto close = rest.find(']');
-    if (close == std::string::npos) return std::nullopt;
-    rest = trim(rest.substr(close + 1));
-  }
-  if (rest.empty()) return r;
-  for (const auto& part : split(rest, ',')) {
-    auto p = trim(part);
-    static const char* ops[] = {"===", "~=", "==", "!=", "<=", ">=", "<", ">"};
-    bool matched = false;
-    for (const char* op : ops) {
-      if (starts_with(p, op)) {
-        auto version = trim(p.substr(std::string_view(op).size()));
-        if (version.empty()) return std::nullopt;
-        r.constraints.emplace_back(op, version);
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) return std::nullopt;
-  }
-  return r;
-}
-
-int compare_versions(std::string_view a, std::string_view b) {
-  auto pa = split(a, '.'), pb = split(b, '.');
-  for (std::size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
-    auto x = i < pa.size() ? pa[i] : "0";
-    auto y = i < pb.size() ? pb[i] : "0";
-    long nx = std::atol(x.c_str()), ny = std::atol(y.c_str());
-    if (nx != ny) return nx < ny ? -1 : 1;
-    if (x != y) return x < y ? -1 : 1;  // same number, different suffix (1rc1): lexical
-  }
-  return 0;
-}
-
-bool satisfies(const std::string& version, const Requirement& requirement) {
-  for (const auto& [op, want] : requirement.constraints) {
-    int c = compare_versions(version, want);
-    bool ok = op == "==" || op == "===" ? c == 0
-              : op == "!="              ? c != 0
-              : op == ">="              ? c >= 0
-              : op == "<="              ? c <= 0
-              : op == ">"               ? c > 0
-              : op == "<"               ? c < 0
-                                        : false;
-    if (op == "~=") {  // compatible release: >= want and same prefix minus the last component
-      auto parts = split(want, '.');
-      std::string prefix;
-      for (std::size_t i = 0; i + 1 < parts.size(); ++i) prefix += (i ? "." : "") + parts[i];
-      ok = c >= 0 && (prefix.empty() || compare_versions(version.substr(0, prefix.size()), prefix) == 0);
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
-
 VenvStatus parse_venv_probe(std::string_view out) {
   VenvStatus s;
-  bool installed = false;
+  enum class Section { head, venv, base } section = Section::head;
+  std::map<std::string, std::string> venv, system;
   for (const auto& line : split_lines(out)) {
-    if (line == "@@installed") { installed = true; continue; }
-    if (installed) {
-      auto eq = line.find("==");
-      if (eq != std::string::npos) {
-        auto name = normalize_package_name(line.substr(0, eq));
-        // First wins: the venv's own site-packages come before the system's on sys.path.
-        s.installed.emplace(name, trim(line.substr(eq + 2)));
+    if (line == "@@venv") { section = Section::venv; continue; }
+    if (line == "@@base") { section = Section::base; continue; }
+    if (section != Section::head) {
+      if (line == "@@end") {
+        // A listing counts only when the interpreter finished it.
+        for (auto& [k, v] : venv) s.venv_packages.emplace(k, v);
+        for (auto& [k, v] : system) s.system_packages.emplace(k, v);
+        if (section == Section::venv) s.venv_listed = true;
+        if (section == Section::base || s.system_site == "true") s.system_listed = true;
+        venv.clear();
+        system.clear();
+        continue;
       }
+      auto fields = split(line, ' ');
+      if (fields.size() != 3) continue;
+      // First wins: the venv's own site-packages come before the system's on sys.path.
+      (fields[0] == "venv" ? venv : system).emplace(normalize_package_name(fields[1]), fields[2]);
       continue;
     }
     auto eq = line.find('=');
@@ -214,7 +214,10 @@ VenvStatus parse_venv_probe(std::string_view out) {
     auto key = line.substr(0, eq), value = trim(line.substr(eq + 1));
     if (key == "exists") s.exists = value == "1";
     if (key == "system_site") s.system_site = value;
-    if (key == "req_sha") s.requirements_sha = value;
+    if (key == "req_sha") {
+      s.requirements_sha = value;
+      s.requirements_present = !value.empty();
+    }
     if (key == "recorded_sha") s.recorded_sha = value;
   }
   return s;
@@ -222,26 +225,38 @@ VenvStatus parse_venv_probe(std::string_view out) {
 
 ResourceType virtualenv_type() {
   return {"virtualenv",
-          "A Python virtualenv at a path (the state's name), owned by a user, with pip packages. "
-          "Never recreated; pip runs only for requirements not already satisfied.",
-          {{"user", ArgKind::string, false, "owner: the venv is created and pip runs as this user"},
-           {"python", ArgKind::string, false, "interpreter (default python3)"},
-           {"system_site_packages", ArgKind::boolean, false, "see the system's packages (Debian's python3-flask)"},
+          "A Python venv at a path (the state's name: virtualenvwrapper's layout is "
+          "/home/USER/.virtualenvs/NAME), owned by a user, with pip packages. Never recreated; "
+          "pip runs only for specs the venv does not already satisfy.",
+          {{"user", ArgKind::string, false, "owner: the venv is created and pip runs as this user (runuser)"},
+           {"python", ArgKind::string, false, "interpreter that creates the venv (default python3)"},
+           {"system_site_packages", ArgKind::boolean, false,
+            "see the system's packages (Debian's python3-flask); changed in place, never by recreating"},
            {"packages", ArgKind::string_list, false, "pip requirement specs: flask, flask>=2, requests==2.28.1"},
-           {"requirements", ArgKind::string, false, "a requirements file on the host; installed when it changes"}},
+           {"requirements", ArgKind::string, false,
+            "a requirements file on the host; installed when its sha256 differs from the last install"}},
           [](const Args& a, const BuildContext&) -> Result<std::unique_ptr<Resource>> {
             if (a.name().empty() || a.name()[0] != '/') {
-              return std::unexpected(a.error(a.type(), "the venv path must be absolute (e.g. /home/USER/.virtualenvs/NAME)"));
+              return std::unexpected(a.error(a.type(), "the venv path must be absolute (virtualenvwrapper's "
+                                                       "layout: /home/USER/.virtualenvs/NAME)"));
+            }
+            auto requirements = a.str("requirements");
+            if (!requirements.empty() && requirements[0] != '/') {
+              return std::unexpected(a.error("requirements", "the requirements file must be an absolute path on the host"));
             }
             std::vector<Requirement> packages;
             for (const auto& spec : a.list("packages")) {
               auto r = parse_requirement(spec);
-              if (!r) return std::unexpected(a.error("packages", "cannot read requirement '" + spec + "' (name, optionally ==, >=, <=, ~=, !=, <, > versions)"));
+              if (!r) {
+                return std::unexpected(a.error("packages", "cannot read requirement '" + spec +
+                                                               "' (a name, optionally [extras] and ==, >=, <=, >, <, ~=, != "
+                                                               "versions; markers and URLs go in a requirements file)"));
+              }
               packages.push_back(*r);
             }
             return std::make_unique<Virtualenv>(a.name(), a.str("user"), a.str("python", "python3"),
                                                 a.boolean("system_site_packages", false), packages,
-                                                a.str("requirements"));
+                                                requirements);
           }};
 }
 

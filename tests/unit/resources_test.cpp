@@ -6,7 +6,6 @@
 #include "resources/resource.hpp"
 #include "resources/service.hpp"
 #include "resources/user.hpp"
-#include "resources/virtualenv.hpp"
 
 using namespace forja;
 
@@ -215,63 +214,3 @@ TEST_CASE("firewall rejects a port without protocol at build time", "[resources]
   CHECK_THAT(r.error().message, Catch::Contains("must look like 5000/tcp"));
 }
 
-TEST_CASE("virtualenv requirement specs parse and compare like pip", "[resources][virtualenv]") {
-  auto r = parse_requirement("Flask_Login[extra] >= 0.6, <1");
-  REQUIRE(r);
-  CHECK(r->name == "flask-login");
-  CHECK(satisfies("0.6.2", *r));
-  CHECK_FALSE(satisfies("1.0", *r));
-  CHECK(compare_versions("1.10", "1.9") == 1);
-  CHECK(satisfies("2.2.2", *parse_requirement("flask~=2.2")));
-  CHECK_FALSE(satisfies("3.0.0", *parse_requirement("flask~=2.2")));
-  CHECK_FALSE(parse_requirement("flask; python_version<'3'"));
-}
-
-TEST_CASE("virtualenv: fresh host creates the venv; a system-site flask satisfies the spec", "[resources][virtualenv]") {
-  auto r = build("virtualenv: /home/m/.virtualenvs/flask_environment\nuser: m\nsystem_site_packages: true\npackages: [flask]");
-  auto fresh = plan(*r, "exists=0\n", k_debian);
-  CHECK(fresh.kind == ChangeKind::change);
-  CHECK(argv0(fresh, 1) == std::vector<std::string>{"runuser", "-u", "m", "--", "python3", "-m", "venv",
-                                                    "--system-site-packages", "/home/m/.virtualenvs/flask_environment"});
-  auto satisfied = plan(*r, "exists=1\nsystem_site=true\n@@installed\nFlask==2.2.2\nWerkzeug==2.2.2\n", k_debian);
-  CHECK(satisfied.kind == ChangeKind::none);
-  CHECK_THAT(satisfied.summary, Catch::Contains("flask 2.2.2"));
-}
-
-TEST_CASE("virtualenv flips system_site_packages in place, never recreates", "[resources][virtualenv]") {
-  auto r = build("virtualenv: /srv/venv\nsystem_site_packages: true");
-  auto c = plan(*r, "exists=1\nsystem_site=false\n@@installed\npip==23.0.1\n", k_debian);
-  CHECK(c.kind == ChangeKind::change);
-  REQUIRE(c.commands.size() == 1);
-  CHECK(argv0(c)[0] == "sed");
-}
-
-TEST_CASE("virtualenv installs only unsatisfied specs", "[resources][virtualenv]") {
-  auto r = build("virtualenv: /srv/venv\npackages: [flask>=2, requests==2.31.0]");
-  auto c = plan(*r, "exists=1\nsystem_site=false\n@@installed\nFlask==2.2.2\nrequests==2.28.1\n", k_debian);
-  CHECK(argv0(c) == std::vector<std::string>{"/srv/venv/bin/pip", "install", "--no-input", "--disable-pip-version-check",
-                                             "requests==2.31.0"});
-}
-
-TEST_CASE("download fetches, extracts and installs until the checksums say done", "[resources][download]") {
-  std::string sha(64, 'a');
-  auto r = build("download: /opt/consul/consul.zip\nurl: https://releases.example/consul.zip\nsha256: " + sha +
-                 "\nextract_to: /opt/consul/1.0.0\nbinary: consul\ninstall_to: /usr/local/bin/consul");
-  auto fresh = plan(*r, "archive=\nextracted=\nbinary=\ninstalled=\n", k_centos7);
-  CHECK(fresh.kind == ChangeKind::change);
-  REQUIRE(fresh.commands.size() == 3);
-  CHECK(fresh.summary == "download https://releases.example/consul.zip, extract into /opt/consul/1.0.0, install consul as /usr/local/bin/consul");
-  auto done = plan(*r, "archive=" + sha + "\nextracted=" + sha + "\nbinary=b1\ninstalled=b1\n", k_centos7);
-  CHECK(done.kind == ChangeKind::none);
-  auto tampered = plan(*r, "archive=" + sha + "\nextracted=" + sha + "\nbinary=b1\ninstalled=b2\n", k_centos7);
-  REQUIRE(tampered.commands.size() == 1);
-  CHECK(tampered.summary == "install consul as /usr/local/bin/consul");
-}
-
-TEST_CASE("download requires a well-formed sha256", "[resources][download]") {
-  auto node = YAML::Load("download: /opt/x.zip\nurl: http://h/x.zip\nsha256: abc");
-  Args args("download", "/opt/x.zip", node, SourceLocation{"site.yml", 7, 5});
-  auto r = find_resource_type("download")->make(args, BuildContext{});
-  REQUIRE_FALSE(r);
-  CHECK_THAT(r.error().message, Catch::Contains("sha256 must be 64 lower-case hex digits"));
-}
