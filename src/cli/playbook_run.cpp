@@ -10,6 +10,7 @@
 #include "playbook/load.hpp"
 #include "probes/verify.hpp"
 #include "report/run_report.hpp"
+#include "util/text.hpp"
 
 namespace forja {
 
@@ -61,12 +62,15 @@ int run_playbook_command(const PlaybookOptions& o, bool apply) {
                                 o.json ? ReportFormat::json : ReportFormat::human, o.verbose);
   install_interrupt_handler();
   auto connect = [&](const Host& h) { return make_transport(h, o.connect); };
-  auto gather = [](Transport& t) -> Result<GatheredFacts> {
-    auto f = gather_facts(t);
-    if (!f) return std::unexpected(f.error());
-    return GatheredFacts{f->platform(), f->to_yaml(), f->describe()};
-  };
-  auto outcome = run_playbook(*book, *inventory, run, connect, gather, fact_stub(), *report);
+  FactsSource facts{facts_probe(), [](const ProbeOutput& out) -> Result<GatheredFacts> {
+                      auto f = parse_facts(out.out);
+                      if (f.hostname.empty()) {
+                        return fail("facts: unexpected output from the host (exit " +
+                                    std::to_string(out.exit_status) + "): " + last_lines(out.out, 3));
+                      }
+                      return GatheredFacts{f.platform(), f.to_yaml(), f.describe()};
+                    }};
+  auto outcome = run_playbook(*book, *inventory, run, connect, facts, fact_stub(), *report);
   if (!outcome) return report_error(outcome.error());
   auto code = outcome->exit_code(!run.apply && o.exit_code);
   if (run.apply && o.verify && code == ExitCode::ok) return run_verify_command(o);

@@ -1,6 +1,7 @@
 #include "engine/host_plan.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "template/render.hpp"
@@ -19,47 +20,52 @@ SourceLocation at(const SourceLocation& base, const YAML::Node& node) {
   return loc;
 }
 
-// A copy of node with every templated scalar rendered.
+// A copy of node with every templated scalar rendered; errors point at the value as written.
 Result<YAML::Node> render_node(const YAML::Node& node, const YAML::Node& context,
-                               const SourceLocation& file) {
+                               const SourceLocation& file, std::set<std::string>& used) {
   if (node.IsScalar()) {
     if (!has_template_tags(node.Scalar())) return YAML::Clone(node);
-    auto text = render_template(node.Scalar(), context, at(file, node));
+    auto text = render_template(node.Scalar(), context, at(file, node), &used);
     if (!text) return std::unexpected(text.error());
     return YAML::Node(*text);
   }
   if (node.IsSequence()) {
     YAML::Node out(YAML::NodeType::Sequence);
     for (const auto& item : node) {
-      auto r = render_node(item, context, file);
+      auto r = render_node(item, context, file, used);
       if (!r) return r;
       out.push_back(*r);
     }
     return out;
   }
   if (node.IsMap()) {
-    // Keep the original marks for error messages: render in place on a clone.
-    YAML::Node out = YAML::Clone(node);
-    for (auto kv : out) {
-      if (kv.second.IsScalar() && has_template_tags(kv.second.Scalar())) {
-        auto text = render_template(kv.second.Scalar(), context, at(file, kv.second));
-        if (!text) return std::unexpected(text.error());
-        kv.second = *text;
-      } else if (!kv.second.IsScalar()) {
-        auto r = render_node(kv.second, context, file);
-        if (!r) return r;
-        out[kv.first.Scalar()] = *r;
-      }
+    YAML::Node out(YAML::NodeType::Map);
+    for (const auto& kv : node) {
+      auto r = render_node(kv.second, context, file, used);
+      if (!r) return r;
+      out[kv.first.Scalar()] = *r;
     }
     return out;
   }
   return YAML::Clone(node);
 }
 
+// The facts among the names a template looked up: "facts.hostname" -> "hostname"; the whole
+// "facts" map (a section) -> "*".
+std::set<std::string> facts_among(const std::set<std::string>& used) {
+  std::set<std::string> out;
+  for (const auto& n : used) {
+    if (n == "facts") out.insert("*");
+    if (n.starts_with("facts.")) out.insert(n.substr(6, n.find('.', 6) - 6));
+  }
+  return out;
+}
+
 Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context, bool handler) {
   const auto* type = find_resource_type(decl.type);
   if (!type) return bad_input(decl.where.str() + ": unknown resource type '" + decl.type + "'");
-  auto rendered = render_node(decl.node, context, decl.where);
+  std::set<std::string> used;
+  auto rendered = render_node(decl.node, context, decl.where, used);
   if (!rendered) return std::unexpected(rendered.error());
   const auto name_node = (*rendered)[decl.type];
   std::string name;
@@ -73,12 +79,13 @@ Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context,
   Args args(decl.type, name, *rendered, decl.where, decl.node);
   args.name_list = names;
   if (auto r = args.check(type->args, common_state_keys()); !r) return std::unexpected(r.error());
-  auto resource = type->make(args, BuildContext{context, decl.base_dir});
+  auto resource = type->make(args, BuildContext{context, decl.base_dir, &used});
   if (!resource) return std::unexpected(resource.error());
   auto render_ids = [&](const std::vector<std::string>& raw) -> Result<std::vector<std::string>> {
     std::vector<std::string> out;
     for (const auto& r : raw) {
-      auto text = has_template_tags(r) ? render_template(r, context, decl.where) : Result<std::string>(r);
+      auto text = has_template_tags(r) ? render_template(r, context, decl.where, &used)
+                                       : Result<std::string>(r);
       if (!text) return std::unexpected(text.error());
       out.push_back(*text);
     }
@@ -98,12 +105,47 @@ Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context,
   ps.watch = *watch;
   ps.resource = std::move(*resource);
   ps.is_handler = handler;
+  ps.facts_read = facts_among(used);
+  ps.timeout = std::chrono::seconds(decl.timeout);
   ps.requires_ids = *require;
   for (const char* key : {"owner", "user"})
     if (args.has(key)) ps.requires_ids.push_back("user[" + args.str(key) + "]");
   if (args.has("group")) ps.requires_ids.push_back("group[" + args.str("group") + "]");
   if (decl.type == "service") ps.requires_ids.push_back("package:" + name);
   return ps;
+}
+
+// Every notified handler must exist for this host: a handler of a play that does not target
+// the host would never run, and its notification would stay owed forever.
+Result<void> check_notifications(const HostStates& host, const std::string& host_name) {
+  std::set<std::string> handlers;
+  for (const auto& h : host.handlers) handlers.insert(h.id);
+  for (const auto& s : host.states) {
+    for (const auto& n : s.notify) {
+      if (!handlers.contains(n)) {
+        return bad_input(s.decl->where.str() + ": " + s.id + ": notifies handler '" + n +
+                         "', which no play targeting " + host_name +
+                         " defines (a handler runs on the hosts of its own play)");
+      }
+    }
+  }
+  return {};
+}
+
+// No two states of a host may manage the same thing: each apply would undo the other.
+Result<void> check_overlaps(const HostStates& host, const std::string& host_name) {
+  std::map<std::string, const PlannedState*> owner;
+  for (const auto& s : host.states) {
+    for (const auto& key : s.resource->manages()) {
+      auto [it, fresh] = owner.emplace(key, &s);
+      if (fresh) continue;
+      const auto& first = *it->second;
+      return bad_input(s.decl->where.str() + ": " + s.id + ": on " + host_name + ", " + key +
+                       " is already managed by " + first.id + " (" + first.decl->where.str() +
+                       "); one state per thing on a host, or every apply undoes the other");
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -128,7 +170,8 @@ Result<HostDecls> select_decls(const Playbook& book, const Inventory& inventory,
   return out;
 }
 
-Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& context) {
+Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& context,
+                                     const std::string& host_name) {
   HostStates host;
   for (const auto* d : decls.states) {
     auto ps = build_one(*d, context, false);
@@ -140,26 +183,35 @@ Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& c
     if (!ps) return std::unexpected(ps.error());
     host.handlers.push_back(std::move(*ps));
   }
-  // Keep only implicit requisites that name a state of this host; resolve "package:NAME".
-  std::set<std::string> ids;
-  for (const auto& s : host.states) ids.insert(s.id);
+  // Keep only requisites that name an earlier state of this host; resolve "package:NAME".
+  std::set<std::string> earlier;
   for (auto& s : host.states) {
     std::vector<std::string> kept;
     for (const auto& r : s.requires_ids) {
       if (r.rfind("package:", 0) == 0) {
         auto pkg = r.substr(8);
         for (const auto& other : host.states) {
-          if (other.decl->type != "package") continue;
+          if (&other == &s) break;
           auto names = other.resource->packages_to_install();
           if (std::find(names.begin(), names.end(), pkg) != names.end()) kept.push_back(other.id);
         }
-      } else if (ids.contains(r) && r != s.id) {
+      } else if (earlier.contains(r) && r != s.id) {
         kept.push_back(r);
       }
     }
     s.requires_ids = kept;
+    earlier.insert(s.id);
   }
+  if (auto r = check_notifications(host, host_name); !r) return std::unexpected(r.error());
+  if (auto r = check_overlaps(host, host_name); !r) return std::unexpected(r.error());
   return host;
+}
+
+Result<PlannedState> rebuild_state(const PlannedState& state, const YAML::Node& context) {
+  auto fresh = build_one(*state.decl, context, state.is_handler);
+  if (!fresh) return fresh;
+  fresh->requires_ids = state.requires_ids;
+  return fresh;
 }
 
 std::vector<std::string> changing_prerequisites(const HostStates& host, std::size_t index) {

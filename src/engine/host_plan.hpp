@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,8 +19,11 @@ struct PlannedState {
   std::vector<std::string> notify, watch;  // rendered handler / state ids
   std::unique_ptr<Resource> resource;
   Change change;
+  std::string error;                      // why it could not be planned ("" when it could)
   std::vector<std::string> requires_ids;  // explicit `require` plus implicit ones (owner, user…)
   bool is_handler = false;
+  std::set<std::string> facts_read;  // the facts its arguments or template read ("*": all)
+  std::chrono::seconds timeout{0};
 };
 
 // The states (in order) and handlers that apply to one host.
@@ -38,9 +43,15 @@ struct HostDecls {
                                              const std::vector<std::string>& tags);
 
 // Render each declaration with the host's context and build its resource (validating argument
-// types and values). Pure: no host I/O.
+// types and values), then check what only the whole host shows: every notified handler is
+// defined for the host, and no two states manage the same thing. Pure: no host I/O.
 [[nodiscard]] Result<HostStates> build_host_states(const HostDecls& decls,
-                                                   const YAML::Node& context);
+                                                   const YAML::Node& context,
+                                                   const std::string& host_name);
+
+// Build one declaration again (after the host's facts changed).
+[[nodiscard]] Result<PlannedState> rebuild_state(const PlannedState& state,
+                                                 const YAML::Node& context);
 
 // The states a host's state at `index` waits for (requires), transitively, that are changing.
 [[nodiscard]] std::vector<std::string> changing_prerequisites(const HostStates& host,

@@ -2,15 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "engine/context.hpp"
-#include "report/reporter.hpp"
 #include "engine/host_plan.hpp"
 #include "engine/notify_store.hpp"
-#include "engine/probe_runner.hpp"
+#include "report/reporter.hpp"
 #include "resources/package.hpp"
 #include "util/parallel.hpp"
 #include "util/text.hpp"
@@ -20,8 +20,9 @@ namespace forja {
 std::atomic<bool> g_interrupted{false};
 
 ExitCode RunOutcome::exit_code(bool changes_are_an_exit_code) const {
-  bool failed = std::any_of(hosts.begin(), hosts.end(),
-                            [](auto& h) { return h.failed > 0 || (!h.unreachable && !h.error.empty()); });
+  bool failed = std::any_of(hosts.begin(), hosts.end(), [](auto& h) {
+    return h.failed > 0 || (!h.unreachable && !h.error.empty());
+  });
   bool unreachable = std::any_of(hosts.begin(), hosts.end(), [](auto& h) { return h.unreachable; });
   bool interrupted = std::any_of(hosts.begin(), hosts.end(), [](auto& h) { return h.interrupted; });
   if (failed || interrupted) return ExitCode::failed;
@@ -38,58 +39,45 @@ double since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// Probe states [from, end) (or the given handlers) in one round trip and plan them again.
-Result<void> probe_and_plan(Transport& transport, const Platform& platform,
-                            std::vector<PlannedState>& states, std::size_t from,
-                            std::vector<std::string>& errors) {
-  std::vector<Probe> probes;
-  std::vector<std::size_t> counts;
-  for (std::size_t i = from; i < states.size(); ++i) {
-    auto p = states[i].resource->probes(platform);
-    counts.push_back(p.size());
-    probes.insert(probes.end(), p.begin(), p.end());
+// What a command is called in messages: the program, or the name a script gives itself.
+std::string command_name(const Command& c) {
+  const auto& a = c.argv;
+  if (a.empty()) return "command";
+  if (a[0] == "sh" && a.size() >= 4 && a[1] == "-c") return a[3];
+  if (a[0] == "env") {
+    for (const auto& w : a)
+      if (w != "env" && w.find('=') == std::string::npos) return w;
   }
-  auto outputs = run_probes(transport, probes);
-  if (!outputs) return std::unexpected(outputs.error());
-  errors.assign(states.size(), "");
-  std::size_t k = 0;
-  for (std::size_t i = from; i < states.size(); ++i) {
-    std::size_t n = counts[i - from];
-    std::vector<ProbeOutput> mine(outputs->begin() + k, outputs->begin() + k + n);
-    k += n;
-    auto change = states[i].resource->plan(mine, platform);
-    if (change) {
-      states[i].change = std::move(*change);
-    } else {
-      states[i].change = Change{ChangeKind::unknown, "", {}, ""};
-      errors[i] = change.error().message;
-    }
-  }
-  return {};
+  if (a[0] == "runuser" && a.size() >= 5) return a[4];
+  return a[0];
 }
 
-Result<void> run_commands(Transport& transport, const std::vector<Command>& commands) {
-  for (const auto& c : commands) {
+Result<void> run_commands(Transport& transport, std::vector<Command> commands,
+                          std::chrono::seconds timeout) {
+  for (auto& c : commands) {
+    if (timeout.count() > 0) c.timeout = timeout;
     auto r = transport.exec(c);
-    if (!r) return std::unexpected(r.error());
+    if (!r) return fail(command_name(c) + ": " + r.error().message, r.error().code);
     if (r->exit_status != 0) {
       std::string detail = last_lines(r->err.empty() ? r->out : r->err, 6);
-      return fail(c.argv.empty() ? "command failed"
-                                 : (c.argv[0] == "sh" || c.argv[0] == "env"
-                                        ? c.argv[c.argv[0] == "env" ? 2 : 0]
-                                        : c.argv[0]) +
-                                       " exited " + std::to_string(r->exit_status) +
-                                       (detail.empty() ? "" : ": " + detail));
+      return fail(command_name(c) + " exited " + std::to_string(r->exit_status) +
+                  (detail.empty() ? "" : ": " + detail));
     }
   }
   return {};
 }
 
-StateStatus plan_status(const Change& c) {
-  switch (c.kind) {
-    case ChangeKind::none: return StateStatus::ok;
-    case ChangeKind::change: return StateStatus::changed;
-    case ChangeKind::unknown: return StateStatus::unknown;
+// How a state ends up in a plan or an apply.
+enum class Outcome { pending, ok, changed, unknown, failed, skipped };
+
+StateStatus status_of(Outcome o) {
+  switch (o) {
+    case Outcome::ok: return StateStatus::ok;
+    case Outcome::changed: return StateStatus::changed;
+    case Outcome::unknown: return StateStatus::unknown;
+    case Outcome::failed: return StateStatus::failed;
+    case Outcome::skipped: return StateStatus::skipped;
+    case Outcome::pending: break;
   }
   return StateStatus::unknown;
 }
@@ -98,51 +86,143 @@ class HostRun {
  public:
   HostRun(const Playbook& book, const Inventory& inventory, const Host& host,
           const HostDecls& decls, const RunOptions& options, RunReport& report)
-      : m_book(book), m_inventory(inventory), m_host(host), m_decls(decls),
-        m_options(options), m_report(report),
-        m_store(options.state_dir, host.name) {
+      : m_book(book), m_inventory(inventory), m_host(host), m_decls(decls), m_options(options),
+        m_report(report), m_store(options.state_dir, host.name) {
     m_recap.host = host.name;
   }
 
-  HostRecap run(const TransportFactory& connect, const FactsGatherer& gather) {
-    auto t0 = Clock::now();
+  HostRecap run(const TransportFactory& connect, const FactsSource& facts_source) {
+    m_t0 = Clock::now();
+    m_facts_source = &facts_source;
     auto transport = connect(m_host);
-    if (auto c = transport->connect(); !c) return unreachable(c.error().message, t0);
-    auto facts = gather(*transport);
-    if (!facts) return unreachable(facts.error().message, t0);
-    m_platform = facts->platform;
+    if (auto c = transport->connect(); !c) return unreachable(c.error().message);
+    auto facts = gather(*transport, Privilege::user);
+    if (!facts) return unreachable(facts.error().message);
     m_report.host_started(m_host.name, facts->description);
-    auto ctx = host_context(m_book, m_inventory, m_host, facts->facts);
-    auto built = build_host_states(m_decls, ctx);
-    if (!built) return failed(built.error().message, t0);
+    m_context = host_context(m_book, m_inventory, m_host, facts->facts);
+    auto built = build_host_states(m_decls, m_context, m_host.name);
+    if (!built) return failed(built.error().message);
     m_states = std::move(*built);
-    std::vector<std::string> errors;
-    if (auto r = probe_and_plan(*transport, m_platform, m_states.states, 0, errors); !r)
-      return unreachable(r.error().message, t0);
+    m_outcomes.assign(m_states.states.size(), Outcome::pending);
+    if (auto r = probe_states(*transport, 0, false); !r) return unreachable(r.error().message);
     if (m_options.apply) {
-      apply(*transport, errors);
+      apply(*transport);
     } else {
-      plan(errors);
+      plan();
     }
-    m_recap.seconds = since(t0);
-    m_report.host_finished(m_recap);
-    return m_recap;
+    return finish();
   }
 
  private:
-  HostRecap unreachable(const std::string& why, Clock::time_point t0) {
-    m_recap.unreachable = true;
-    m_recap.error = why;
-    m_recap.seconds = since(t0);
+  HostRecap finish() {
+    m_recap.seconds = since(m_t0);
     m_report.host_finished(m_recap);
     return m_recap;
   }
-  HostRecap failed(const std::string& why, Clock::time_point t0) {
+  HostRecap unreachable(const std::string& why) {
+    m_recap.unreachable = true;
+    m_recap.error = why;
+    return finish();
+  }
+  HostRecap failed(const std::string& why) {
     m_recap.error = why;
     ++m_recap.failed;
-    m_recap.seconds = since(t0);
-    m_report.host_finished(m_recap);
-    return m_recap;
+    return finish();
+  }
+
+  Result<GatheredFacts> gather(Transport& transport, Privilege privilege) {
+    auto out = transport.probe({m_facts_source->probe}, privilege);
+    if (!out) return std::unexpected(out.error());
+    auto facts = m_facts_source->parse(out->front());
+    if (!facts) return facts;
+    m_platform = facts->platform;
+    m_facts_dump = YAML::Dump(facts->facts);
+    return facts;
+  }
+
+  // Probe states [from, end) in one round trip and plan them again; with `facts`, the host's
+  // facts are read in the same round trip and, when they changed, the states after `from`
+  // that read facts are rebuilt and probed once more.
+  Result<void> probe_states(Transport& transport, std::size_t from, bool facts) {
+    auto& states = m_states.states;
+    std::vector<Probe> probes;
+    if (facts) probes.push_back(m_facts_source->probe);
+    std::vector<std::size_t> counts;
+    for (std::size_t i = from; i < states.size(); ++i) {
+      auto p = states[i].resource->probes(m_platform);
+      counts.push_back(p.size());
+      probes.insert(probes.end(), p.begin(), p.end());
+    }
+    if (probes.empty()) {
+      for (std::size_t i = from; i < states.size(); ++i) plan_from(states[i], {});
+      return {};
+    }
+    auto outputs = transport.probe(probes, Privilege::become);
+    if (!outputs) return std::unexpected(outputs.error());
+    std::size_t k = 0;
+    bool facts_changed = false;
+    if (facts) {
+      auto before = m_facts_dump;
+      auto fresh = m_facts_source->parse((*outputs)[k++]);
+      if (fresh) {
+        m_platform = fresh->platform;
+        m_facts_dump = YAML::Dump(fresh->facts);
+        if (m_facts_dump != before) {
+          facts_changed = true;
+          m_context = host_context(m_book, m_inventory, m_host, fresh->facts);
+        }
+      }
+    }
+    for (std::size_t i = from; i < states.size(); ++i) {
+      std::size_t n = counts[i - from];
+      plan_from(states[i], {outputs->begin() + static_cast<long>(k),
+                            outputs->begin() + static_cast<long>(k + n)});
+      k += n;
+    }
+    refuse_removals_of_declared_packages();
+    if (!facts_changed) return {};
+    bool rebuilt = false;
+    for (std::size_t i = from + 1; i < states.size(); ++i) {
+      if (states[i].facts_read.empty()) continue;
+      auto fresh = rebuild_state(states[i], m_context);
+      if (!fresh) {
+        states[i].error = fresh.error().message;
+        continue;
+      }
+      states[i] = std::move(*fresh);
+      rebuilt = true;
+    }
+    return rebuilt ? probe_states(transport, from + 1, false) : Result<void>{};
+  }
+
+  void plan_from(PlannedState& s, const std::vector<ProbeOutput>& outputs) {
+    auto change = s.resource->plan(outputs, m_platform);
+    if (change) {
+      s.change = std::move(*change);
+      s.error.clear();
+    } else {
+      s.change = Change{ChangeKind::unknown, "", {}, ""};
+      s.error = change.error().message;
+    }
+  }
+
+  // A removal that would take along a package another state of this host declares present
+  // is refused: apply would remove it, and the next run would install it again.
+  void refuse_removals_of_declared_packages() {
+    std::map<std::string, std::string> declared;  // package -> state id
+    for (const auto& s : m_states.states)
+      for (const auto& p : s.resource->packages_to_install()) declared.emplace(p, s.id);
+    for (auto& s : m_states.states) {
+      for (const auto& p : s.change.removes) {
+        auto it = declared.find(p);
+        if (it == declared.end()) continue;
+        s.error = "this removal would also remove " + p + ", which " + it->second +
+                  " declares present; refusing (apply would remove it and the next run would "
+                  "install it again)";
+        s.change = Change{ChangeKind::unknown, "", {}, ""};
+        break;
+      }
+    }
   }
 
   void emit(const PlannedState& s, StateStatus status, std::string summary, double seconds = 0,
@@ -152,7 +232,10 @@ class HostRun {
     e.id = s.id;
     e.status = status;
     e.summary = std::move(summary);
-    e.diff = status == StateStatus::changed || status == StateStatus::will_change ? s.change.diff : "";
+    e.diff = status == StateStatus::changed || status == StateStatus::will_change ||
+                     status == StateStatus::unknown
+                 ? s.change.diff
+                 : "";
     e.after = std::move(after);
     e.handler = s.is_handler;
     e.seconds = seconds;
@@ -167,174 +250,312 @@ class HostRun {
     }
   }
 
-  // Handlers owed: from earlier runs (store) plus those notified by changes in this plan.
-  std::set<std::string> handlers_triggered_by(const std::set<std::string>& changed_ids) const {
-    std::set<std::string> ids;
-    for (const auto& s : m_states.states)
-      if (changed_ids.contains(s.id))
-        ids.insert(s.notify.begin(), s.notify.end());
-    for (const auto& h : m_states.handlers)
-      for (const auto& w : h.watch)
-        if (changed_ids.contains(w)) ids.insert(h.id);
-    return ids;
+  std::size_t index_of(const std::string& id) const {
+    for (std::size_t i = 0; i < m_states.states.size(); ++i)
+      if (m_states.states[i].id == id) return i;
+    return m_states.states.size();
   }
 
-  void plan(const std::vector<std::string>& errors) {
-    std::set<std::string> changing;
-    for (std::size_t i = 0; i < m_states.states.size(); ++i) {
-      auto& s = m_states.states[i];
-      if (!errors[i].empty()) {
-        emit(s, StateStatus::failed, errors[i]);
+  // The first requisite of state i that failed or was skipped, or "".
+  std::string bad_requisite(std::size_t i) const {
+    for (const auto& r : m_states.states[i].requires_ids) {
+      auto j = index_of(r);
+      if (j < i && (m_outcomes[j] == Outcome::failed || m_outcomes[j] == Outcome::skipped)) return r;
+    }
+    return "";
+  }
+
+  // Whether applying `changer` may alter a fact `reader` reads.
+  static bool alters_facts_of(const PlannedState& changer, const PlannedState& reader) {
+    if (reader.facts_read.empty()) return false;
+    for (const auto& f : changer.resource->facts_it_may_change())
+      if (f == "*" || reader.facts_read.contains("*") || reader.facts_read.contains(f)) return true;
+    return false;
+  }
+
+  // Earlier states that are changing and may change the facts state i reads.
+  std::vector<std::string> fact_changers_before(std::size_t i) const {
+    std::vector<std::string> out;
+    for (std::size_t j = 0; j < i; ++j) {
+      const auto& s = m_states.states[j];
+      if (alters_facts_of(s, m_states.states[i]) &&
+          (m_outcomes[j] == Outcome::changed || m_outcomes[j] == Outcome::unknown)) {
+        out.push_back(s.id);
+      }
+    }
+    return out;
+  }
+
+  // ---- plan ----
+
+  void plan() {
+    auto& states = m_states.states;
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      auto& s = states[i];
+      if (auto bad = bad_requisite(i); !bad.empty()) {
+        m_outcomes[i] = Outcome::skipped;
+        emit(s, StateStatus::skipped, "will be skipped: " + bad + " fails");
         continue;
       }
       auto after = changing_prerequisites(m_states, i);
-      auto status = plan_status(s.change);
-      if (status != StateStatus::ok) changing.insert(s.id);
-      emit(s, status, s.change.summary, 0, after);
+      if (!s.error.empty()) {
+        if (after.empty()) {
+          m_outcomes[i] = Outcome::failed;
+          emit(s, StateStatus::failed, s.error);
+        } else {
+          // An earlier change may fix what fails today (a symlink removed, a user created).
+          m_outcomes[i] = Outcome::unknown;
+          emit(s, StateStatus::unknown, "cannot be known before the states it requires run (today: " +
+                                            s.error + ")", 0, after);
+        }
+        continue;
+      }
+      auto changers = fact_changers_before(i);
+      if (!changers.empty() && s.change.kind != ChangeKind::unknown) {
+        m_outcomes[i] = Outcome::unknown;
+        for (const auto& c : changers)
+          if (std::find(after.begin(), after.end(), c) == after.end()) after.push_back(c);
+        emit(s, StateStatus::unknown,
+             "reads facts that an earlier change may alter; today: " + s.change.summary, 0, after);
+        continue;
+      }
+      switch (s.change.kind) {
+        case ChangeKind::none: m_outcomes[i] = Outcome::ok; break;
+        case ChangeKind::change: m_outcomes[i] = Outcome::changed; break;
+        case ChangeKind::unknown: m_outcomes[i] = Outcome::unknown; break;
+      }
+      emit(s, status_of(m_outcomes[i]), s.change.summary, 0, after);
     }
-    auto owed = m_store.owed();
-    auto notified = handlers_triggered_by(changing);
     for (const auto& h : m_states.handlers) {
-      const auto& id = h.id;
-      if (owed.contains(id)) {
+      if (m_store.owes(h.id)) {
         emit(h, StateStatus::changed, "will run: owed from an earlier run that did not finish");
-      } else if (notified.contains(id)) {
-        emit(h, StateStatus::changed, "will run: notified by a change above");
+        continue;
+      }
+      auto [sure, maybe] = notifiers_of(h);
+      if (!sure.empty()) {
+        emit(h, StateStatus::changed, "will run: notified by " + join(sure));
+      } else if (!maybe.empty()) {
+        emit(h, StateStatus::unknown, "may run: notified if " + join(maybe) + " changes");
       }
     }
   }
 
-  bool prerequisites_failed(const PlannedState& s, const std::set<std::string>& bad) const {
-    return std::any_of(s.requires_ids.begin(), s.requires_ids.end(),
-                       [&](auto& r) { return bad.contains(r); });
+  // The states whose change (sure) or possible change (maybe) notifies handler h.
+  std::pair<std::vector<std::string>, std::vector<std::string>> notifiers_of(
+      const PlannedState& h) const {
+    std::vector<std::string> sure, maybe;
+    for (std::size_t i = 0; i < m_states.states.size(); ++i) {
+      const auto& s = m_states.states[i];
+      bool notifies = std::find(s.notify.begin(), s.notify.end(), h.id) != s.notify.end() ||
+                      std::find(h.watch.begin(), h.watch.end(), s.id) != h.watch.end();
+      if (!notifies) continue;
+      if (m_outcomes[i] == Outcome::changed) sure.push_back(s.id);
+      if (m_outcomes[i] == Outcome::unknown) maybe.push_back(s.id);
+    }
+    return {sure, maybe};
   }
 
-  void apply(Transport& transport, std::vector<std::string> errors) {
+  // ---- apply ----
+
+  void apply(Transport& transport) {
     auto& states = m_states.states;
-    std::set<std::string> bad;            // failed or skipped ids
-    std::set<std::string> merged;         // installed by an earlier state's package transaction
-    bool stop = false;
+    std::map<std::size_t, std::string> merged;  // state -> the state whose transaction installed it
     for (std::size_t i = 0; i < states.size(); ++i) {
       auto& s = states[i];
-      if (stop || g_interrupted) {
+      if (g_interrupted) {
         m_recap.interrupted = true;
         break;
       }
-      if (prerequisites_failed(s, bad)) {
-        bad.insert(s.id);
-        emit(s, StateStatus::skipped, "a state it requires failed");
+      if (auto bad = bad_requisite(i); !bad.empty()) {
+        m_outcomes[i] = Outcome::skipped;
+        emit(s, StateStatus::skipped, "a state it requires failed: " + bad);
         continue;
       }
-      if (!errors[i].empty()) {
-        bad.insert(s.id);
-        emit(s, StateStatus::failed, errors[i]);
+      if (!s.error.empty()) {
+        m_outcomes[i] = Outcome::failed;
+        emit(s, StateStatus::failed, s.error);
         continue;
       }
       if (s.change.kind == ChangeKind::none) {
-        if (merged.contains(s.id)) {
-          emit(s, StateStatus::changed, "installed in the same package transaction");
-          record_notifications(s);
+        if (auto m = merged.find(i); m != merged.end()) {
+          m_outcomes[i] = Outcome::changed;
+          emit(s, StateStatus::changed, "installed in the same package transaction as " + m->second);
         } else {
+          m_outcomes[i] = Outcome::ok;
           emit(s, StateStatus::ok, s.change.summary);
         }
         continue;
       }
       auto t0 = Clock::now();
-      auto commands = s.change.commands;
       std::string summary = s.change.summary;
-      if (!s.resource->packages_to_install().empty()) {
-        commands = merged_install(i, merged, summary);
+      auto commands = s.change.commands;
+      std::vector<std::size_t> others;
+      if (!s.change.install.empty()) {
+        others = transaction_partners(i);
+        if (!others.empty()) commands = transaction_commands(i, others);
       }
-      auto ran = run_commands(transport, commands);
+      auto ran = run_commands(transport, commands, s.timeout);
+      if (!ran && !others.empty()) {
+        // The merged transaction failed: blame nobody else, install this state's own alone.
+        others.clear();
+        ran = run_commands(transport, s.change.commands, s.timeout);
+      }
       if (!ran) {
-        bad.insert(s.id);
+        m_outcomes[i] = Outcome::failed;
         emit(s, StateStatus::failed, summary + ": " + ran.error().message, since(t0));
+        if (ran.error().code == ExitCode::unreachable) return lost(ran.error().message);
         continue;
       }
-      // Re-read the state of this and every later state: this one must now be converged,
-      // later plans may have changed because of it.
-      Change applied = s.change;
-      if (auto r = probe_and_plan(transport, m_platform, states, i, errors); !r) {
-        m_recap.unreachable = true;
-        m_recap.error = r.error().message;
-        return;
+      // The change is made: what it owes is recorded before anything else can fail.
+      record_notifications(s);
+      for (auto j : others) {
+        merged[j] = s.id;
+        record_notifications(states[j]);
       }
-      if (s.resource->converges() && s.change.kind != ChangeKind::none) {
-        bad.insert(s.id);
-        emit(s, StateStatus::failed, "did not converge: applied '" + summary +
-                                         "' but it still needs: " + s.change.summary,
+      if (!others.empty()) {
+        std::vector<std::string> ids;
+        for (auto j : others) ids.push_back(states[j].id);
+        summary += " (one transaction with " + join(ids) + ")";
+      }
+      // Read this and every later state again: this one must now be converged, later plans
+      // may have changed because of it.
+      Change applied = s.change;
+      bool facts = later_reads_facts_of(i);
+      if (auto r = probe_states(transport, i, facts); !r) return lost(r.error().message);
+      if (s.resource->converges() && (s.change.kind != ChangeKind::none || !s.error.empty())) {
+        m_outcomes[i] = Outcome::failed;
+        emit(s, StateStatus::failed,
+             "did not converge: applied '" + summary + "' but it still needs: " +
+                 (s.error.empty() ? s.change.summary : s.error),
              since(t0));
         continue;
       }
       s.change = std::move(applied);
+      m_outcomes[i] = Outcome::changed;
       emit(s, StateStatus::changed, summary, since(t0));
-      record_notifications(s);
     }
+    if (m_recap.interrupted) return;
     run_handlers(transport);
+    if (!m_recap.interrupted) final_check(transport);
   }
 
-  // The commands of package state i, widened to every later pending install on this host:
-  // one package transaction per host.
-  std::vector<Command> merged_install(std::size_t i, std::set<std::string>& merged,
-                                      std::string& summary) {
-    auto& states = m_states.states;
-    std::vector<std::string> names;
-    bool refresh = false;
-    std::vector<std::string> others;
-    for (std::size_t j = i; j < states.size(); ++j) {
+  void lost(const std::string& why) {
+    m_recap.unreachable = true;
+    m_recap.error = why;
+  }
+
+  bool later_reads_facts_of(std::size_t i) const {
+    for (std::size_t j = i + 1; j < m_states.states.size(); ++j)
+      if (alters_facts_of(m_states.states[i], m_states.states[j])) return true;
+    return false;
+  }
+
+  // Later package states whose installs can join state i's transaction: nothing they require
+  // is still to come or has failed.
+  std::vector<std::size_t> transaction_partners(std::size_t i) const {
+    std::vector<std::size_t> out;
+    const auto& states = m_states.states;
+    for (std::size_t j = i + 1; j < states.size(); ++j) {
       const auto& s = states[j];
-      auto pkgs = s.resource->packages_to_install();
-      if (pkgs.empty() || s.change.kind != ChangeKind::change) continue;
-      for (const auto& c : s.change.commands)
-        if (std::find(c.argv.begin(), c.argv.end(), "update") != c.argv.end()) refresh = true;
-      for (const auto& p : pkgs)
-        if (std::find(names.begin(), names.end(), p) == names.end()) names.push_back(p);
-      if (j != i) {
-        merged.insert(s.id);
-        others.push_back(s.id);
-      }
+      if (s.change.kind != ChangeKind::change || s.change.install.empty() || !s.error.empty()) continue;
+      bool ready = std::all_of(s.requires_ids.begin(), s.requires_ids.end(), [&](auto& r) {
+        auto k = index_of(r);
+        return k < i && m_outcomes[k] != Outcome::failed && m_outcomes[k] != Outcome::skipped;
+      });
+      if (ready) out.push_back(j);
     }
-    if (!others.empty()) {
-      std::string list;
-      for (const auto& o : others) list += (list.empty() ? "" : ", ") + o;
-      summary += " (one transaction with " + list + ")";
+    return out;
+  }
+
+  std::vector<Command> transaction_commands(std::size_t i, const std::vector<std::size_t>& others) const {
+    const auto& states = m_states.states;
+    std::vector<std::string> names = states[i].change.install;
+    bool refresh = states[i].change.refresh_index;
+    for (auto j : others) {
+      for (const auto& n : states[j].change.install)
+        if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+      refresh = refresh || states[j].change.refresh_index;
     }
     return package_install_commands(m_platform, names, refresh);
   }
 
   void record_notifications(const PlannedState& s) {
-    std::set<std::string> changed{s.id};
-    for (const auto& id : handlers_triggered_by(changed)) {
-      if (auto r = m_store.add(id); !r) m_recap.error = r.error().message;
+    std::set<std::string> ids(s.notify.begin(), s.notify.end());
+    for (const auto& h : m_states.handlers)
+      if (std::find(h.watch.begin(), h.watch.end(), s.id) != h.watch.end()) ids.insert(h.id);
+    for (const auto& id : ids) {
+      if (auto r = m_store.add(id); !r) {
+        m_recap.error = r.error().message;
+        ++m_recap.failed;
+      }
     }
   }
 
   void run_handlers(Transport& transport) {
-    auto owed = m_store.owed();
-    if (owed.empty() || m_states.handlers.empty()) return;
     for (auto& h : m_states.handlers) {
-      if (!owed.contains(h.id)) continue;
+      if (!m_store.owes(h.id)) continue;
       if (g_interrupted) {
         m_recap.interrupted = true;
         return;
       }
       auto t0 = Clock::now();
-      std::vector<PlannedState> one;
-      one.push_back(std::move(h));
-      std::vector<std::string> errors;
-      auto r = probe_and_plan(transport, m_platform, one, 0, errors);
-      h = std::move(one.front());
-      if (!r || !errors[0].empty()) {
-        emit(h, StateStatus::failed, r ? errors[0] : r.error().message, since(t0));
+      auto probes = h.resource->probes(m_platform);
+      auto outputs = transport.probe(probes, Privilege::become);
+      if (!outputs) return lost(outputs.error().message);
+      plan_from(h, *outputs);
+      if (!h.error.empty()) {
+        emit(h, StateStatus::failed, h.error, since(t0));
         continue;
       }
-      auto ran = run_commands(transport, h.change.commands);
+      if (h.change.kind == ChangeKind::none) {
+        if (auto c = m_store.clear(h.id); !c) m_recap.error = c.error().message;
+        emit(h, StateStatus::ok, "nothing to do: " + h.change.summary, since(t0));
+        continue;
+      }
+      auto ran = run_commands(transport, h.change.commands, h.timeout);
       if (!ran) {
         emit(h, StateStatus::failed, h.change.summary + ": " + ran.error().message, since(t0));
+        if (ran.error().code == ExitCode::unreachable) return lost(ran.error().message);
         continue;
       }
       if (auto c = m_store.clear(h.id); !c) m_recap.error = c.error().message;
       emit(h, StateStatus::changed, h.change.summary, since(t0));
+    }
+  }
+
+  // One more read of every state that applied: a later state, a handler or a package
+  // removal may have undone it. What is no longer converged is a failure, with what it needs.
+  void final_check(Transport& transport) {
+    auto& states = m_states.states;
+    std::vector<std::size_t> checked;
+    std::vector<Probe> probes;
+    std::vector<std::size_t> counts;
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      if (m_outcomes[i] != Outcome::ok && m_outcomes[i] != Outcome::changed) continue;
+      if (!states[i].resource->converges()) continue;
+      auto p = states[i].resource->probes(m_platform);
+      checked.push_back(i);
+      counts.push_back(p.size());
+      probes.insert(probes.end(), p.begin(), p.end());
+    }
+    if (probes.empty()) return;
+    auto outputs = transport.probe(probes, Privilege::become);
+    if (!outputs) return lost(outputs.error().message);
+    std::size_t k = 0;
+    for (std::size_t c = 0; c < checked.size(); ++c) {
+      auto& s = states[checked[c]];
+      std::vector<ProbeOutput> mine(outputs->begin() + static_cast<long>(k),
+                                    outputs->begin() + static_cast<long>(k + counts[c]));
+      k += counts[c];
+      auto change = s.resource->plan(mine, m_platform);
+      std::string needs = !change ? change.error().message
+                          : change->kind != ChangeKind::none ? change->summary
+                                                             : "";
+      if (needs.empty()) continue;
+      m_outcomes[checked[c]] = Outcome::failed;
+      emit(s, StateStatus::failed,
+           "no longer converged at the end of the run (a later state or a handler undid it); "
+           "it now needs: " + needs);
     }
   }
 
@@ -345,8 +566,13 @@ class HostRun {
   const RunOptions& m_options;
   RunReport& m_report;
   NotifyStore m_store;
+  const FactsSource* m_facts_source = nullptr;
+  Clock::time_point m_t0;
   Platform m_platform;
+  YAML::Node m_context;
+  std::string m_facts_dump;
   HostStates m_states;
+  std::vector<Outcome> m_outcomes;
   HostRecap m_recap;
 };
 
@@ -354,7 +580,7 @@ class HostRun {
 
 Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory,
                                 const RunOptions& options, const TransportFactory& connect,
-                                const FactsGatherer& gather, const YAML::Node& fact_stub,
+                                const FactsSource& facts, const YAML::Node& fact_stub,
                                 RunReport& report) {
   auto t0 = Clock::now();
   // Which hosts: every host some play targets, in inventory order, within --limit.
@@ -374,7 +600,10 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
   std::vector<const Host*> hosts;
   for (const auto& h : inventory.hosts)
     if (limited.contains(&h)) hosts.push_back(&h);
-  if (hosts.empty()) return bad_input("no host matches the playbook's plays" + std::string(options.limit.empty() ? "" : " within --limit " + options.limit));
+  if (hosts.empty()) {
+    return bad_input("no host matches the playbook's plays" +
+                     std::string(options.limit.empty() ? "" : " within --limit " + options.limit));
+  }
 
   // Validate everything for every host before contacting any.
   std::vector<HostDecls> decls;
@@ -382,7 +611,7 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
     auto d = select_decls(book, inventory, *h, options.tags);
     if (!d) return std::unexpected(d.error());
     auto ctx = host_context(book, inventory, *h, fact_stub);
-    auto built = build_host_states(*d, ctx);
+    auto built = build_host_states(*d, ctx, h->name);
     if (!built) return std::unexpected(built.error());
     decls.push_back(std::move(*d));
   }
@@ -393,7 +622,7 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
   reporter().progress(fmt::format("0/{} hosts done", hosts.size()));
   parallel_for(hosts.size(), options.forks, [&](std::size_t i) {
     HostRun run(book, inventory, *hosts[i], decls[i], options, report);
-    outcome.hosts[i] = run.run(connect, gather);
+    outcome.hosts[i] = run.run(connect, facts);
     reporter().progress(fmt::format("{}/{} hosts done (last: {})", ++done, hosts.size(), hosts[i]->name));
   });
   for (const auto& h : outcome.hosts) outcome.changes += h.changed;

@@ -24,8 +24,14 @@ struct GatheredFacts {
   std::string description;
 };
 
+// How facts are read: one read-only probe and a parser of its output. A probe, so that facts
+// can be read again in the same round trip as the states' probes when a change may alter them.
+struct FactsSource {
+  Probe probe;
+  std::function<Result<GatheredFacts>(const ProbeOutput&)> parse;
+};
+
 using TransportFactory = std::function<std::unique_ptr<Transport>(const Host&)>;
-using FactsGatherer = std::function<Result<GatheredFacts>(Transport&)>;
 
 struct RunOptions {
   bool apply = false;             // false: plan only (dry run)
@@ -41,16 +47,17 @@ struct RunOutcome {
   [[nodiscard]] ExitCode exit_code(bool changes_are_an_exit_code) const;
 };
 
-// Set from a SIGINT handler: workers finish the command in flight, then stop.
+// Set from a SIGINT handler: workers finish the command in flight, record what it owes, then
+// stop.
 extern std::atomic<bool> g_interrupted;
 
 // Validate every input for every targeted host (nothing contacted), then plan or apply on all
-// hosts in parallel. `fact_names` stands in for facts during validation (templates that use an
+// hosts in parallel. `fact_stub` stands in for facts during validation (templates that use an
 // undefined fact fail before any host is touched).
 [[nodiscard]] Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory,
                                               const RunOptions& options,
                                               const TransportFactory& connect,
-                                              const FactsGatherer& gather,
+                                              const FactsSource& facts,
                                               const YAML::Node& fact_stub, RunReport& report);
 
 }  // namespace forja

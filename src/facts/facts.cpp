@@ -150,8 +150,10 @@ std::string HostFacts::describe() const {
          ", " + init_system;
 }
 
+Probe facts_probe() { return Probe{{"sh", "-c", facts_script(), "forja-facts"}}; }
+
 Result<HostFacts> gather_facts(Transport& transport) {
-  auto r = transport.exec(Command{{"sh", "-s"}, facts_script(), Privilege::user});
+  auto r = transport.exec(Command{{"sh", "-c", facts_script(), "forja-facts"}, "", Privilege::user});
   if (!r) return std::unexpected(r.error());
   auto facts = parse_facts(r->out);
   if (facts.hostname.empty()) {

@@ -33,7 +33,7 @@ struct HostFacts {
   [[nodiscard]] std::string describe() const;
 };
 
-// The read-only script that prints every fact (sent to `sh -s`).
+// The read-only script that prints every fact.
 [[nodiscard]] const std::string& facts_script();
 
 // Parse the script's output (pure; tested on recorded outputs of each distribution).
@@ -44,6 +44,9 @@ struct HostFacts {
 
 // "debian" / "redhat" / "unknown" from os-release's ID and ID_LIKE.
 [[nodiscard]] std::string os_family_of(const std::string& id, const std::string& id_like);
+
+// The facts script as a probe (so it can join a batch of probes).
+[[nodiscard]] Probe facts_probe();
 
 // Gather facts in one round trip.
 [[nodiscard]] Result<HostFacts> gather_facts(Transport& transport);

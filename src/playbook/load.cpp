@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <map>
 #include <set>
 
 #include "resources/resource.hpp"
@@ -116,6 +117,9 @@ Result<StateDecl> parse_state(const YamlDoc& doc, const YAML::Node& node, bool i
   auto tags = doc.get_string_list(node, "tags");
   for (auto* r : {&require, &notify, &watch, &tags})
     if (!*r) return std::unexpected(r->error());
+  auto timeout = doc.get_int(node, "timeout", 1, 86400);
+  if (!timeout) return std::unexpected(timeout.error());
+  decl.timeout = static_cast<int>(timeout->value_or(0));
   decl.require = *require;
   decl.notify = *notify;
   decl.watch = *watch;
@@ -216,12 +220,27 @@ Result<void> check_references(const Playbook& book) {
   }
   std::vector<std::string> all_states(state_ids.begin(), state_ids.end());
   std::vector<std::string> all_handlers(handler_ids.begin(), handler_ids.end());
+  // States run top to bottom: a requisite must be declared before the state that needs it.
+  std::map<std::string, SourceLocation> declared_before;
   for (const auto& play : book.plays) {
     for (const auto& s : play.states) {
-      for (const auto& r : s.require)
+      for (const auto& r : s.require) {
         if (!state_ids.contains(r))
           return bad_input(s.where.str() + ": " + s.id + ": requires unknown state '" + r + "'" +
                            did_you_mean(r, all_states));
+        if (r == s.id) return bad_input(s.where.str() + ": " + s.id + ": requires itself");
+        if (!declared_before.contains(r)) {
+          const StateDecl* later = nullptr;
+          for (const auto& p : book.plays)
+            for (const auto& other : p.states)
+              if (!later && other.id == r) later = &other;
+          return bad_input(s.where.str() + ": " + s.id + ": requires '" + r +
+                           "', which is declared after it" +
+                           (later ? " (at " + later->where.str() + ")" : std::string()) +
+                           "; states run top to bottom: move it above, or drop the require");
+        }
+      }
+      declared_before.emplace(s.id, s.where);
       for (const auto& n : s.notify)
         if (!handler_ids.contains(n))
           return bad_input(s.where.str() + ": " + s.id + ": notifies unknown handler '" + n +
@@ -239,7 +258,7 @@ Result<void> check_references(const Playbook& book) {
 }  // namespace
 
 const std::vector<std::string>& common_state_keys() {
-  static const std::vector<std::string> keys = {"id", "require", "notify", "watch", "tags"};
+  static const std::vector<std::string> keys = {"id", "require", "notify", "watch", "tags", "timeout"};
   return keys;
 }
 

@@ -18,6 +18,7 @@ struct StateDecl {
   std::vector<std::string> notify;   // handler ids to run when this state changes
   std::vector<std::string> watch;    // (handlers) state ids whose change triggers this handler
   std::vector<std::string> tags;
+  int timeout = 0;                   // seconds each of its commands may take; 0: the default
   std::string base_dir;              // directory of the declaring file (for relative paths)
   SourceLocation where;
 };

@@ -24,12 +24,13 @@ if [ -n "$4" ]; then echo "installed=$(sum "$4")"; fi
 exit 0)SH";
 
 // $1 = destination, $2 = URL, $3 = sha256, $4 = mode, $5 = owner ("" to leave). Downloads
-// beside the destination and renames only after the checksum matched.
+// beside the destination and renames only after the checksum matched. The URL (which may hold
+// a token) reaches curl through a config on its stdin, not its argv.
 constexpr const char* k_fetch = R"SH(set -e
 mkdir -p "$(dirname "$1")"
 tmp=$(mktemp "$(dirname "$1")/.forja-download-XXXXXX")
 trap 'rm -f "$tmp"' EXIT
-curl -fsSL --retry 3 --connect-timeout 10 -o "$tmp" "$2"
+printf 'url = "%s"\n' "$(printf '%s' "$2" | sed 's/[\\"]/\\&/g')" | curl -fsSL --retry 3 --connect-timeout 10 -o "$tmp" -K -
 got=$(sha256sum < "$tmp" | cut -d' ' -f1)
 if [ "$got" != "$3" ]; then echo "sha256 mismatch for $2: got $got, expected $3; nothing replaced" >&2; exit 1; fi
 chmod "$4" "$tmp"
@@ -47,7 +48,9 @@ case "$1" in
   *.tar) tar -xf "$1" -C "$2" ;;
   *) echo "do not know how to extract $1 (zip, tar, tar.gz, tar.xz)" >&2; exit 1 ;;
 esac
-echo "$3" > "$2/.forja-extracted")SH";
+marker=$(mktemp "$2/.forja-extracted-XXXXXX")
+echo "$3" > "$marker"
+mv -f -T -- "$marker" "$2/.forja-extracted")SH";
 
 // $1 = source, $2 = destination: copy beside it, then rename (a running binary is replaced
 // atomically, never overwritten in place).
@@ -70,6 +73,12 @@ class Download final : public Resource {
 
   std::vector<Probe> probes(const Platform&) const override {
     return {Probe{{"sh", "-c", k_probe, "forja-download", m_dest, m_extract_to, m_binary, m_install_to}}};
+  }
+
+  std::vector<std::string> manages() const override {
+    std::vector<std::string> out{"path " + m_dest};
+    if (!m_install_to.empty()) out.push_back("path " + m_install_to);
+    return out;
   }
 
   Result<Change> plan(const std::vector<ProbeOutput>& outputs, const Platform&) const override {

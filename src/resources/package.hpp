@@ -14,6 +14,7 @@ struct PackageStatus {
   bool installed = false;
   std::string version;    // installed version, if installed
   std::string candidate;  // version the package manager would install ("" if unknown/none)
+  bool held = false;      // apt-mark hold: apt will neither upgrade nor remove it
 };
 
 // Parse the package probe's output (dpkg-query / rpm -q sections, then policy/updates).

@@ -4,12 +4,13 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "inventory/model.hpp"
 #include "resources/args.hpp"
-#include "transport/transport.hpp"
+#include "transport/command.hpp"
 #include "util/error.hpp"
 
 namespace forja {
@@ -21,18 +22,6 @@ struct Platform {
   std::string version;          // "12", "22.04", "7", "9"
   std::string package_manager;  // "apt", "dnf" or "yum"
   std::string init_system;      // "systemd" or "other"
-};
-
-// A read-only command whose exit status and stdout describe the current state.
-// Probes of all states of a host are sent together, in one round trip.
-struct Probe {
-  std::vector<std::string> argv;
-};
-
-// What a probe returned.
-struct ProbeOutput {
-  int exit_status = 0;
-  std::string out;
 };
 
 enum class ChangeKind {
@@ -47,6 +36,11 @@ struct Change {
   std::string summary;            // what will change ("install haproxy") or why not ("installed 2.6.12")
   std::vector<Command> commands;  // run in order, each must exit 0
   std::string diff;               // unified diff of file content, if any
+  // Package states: this state's share of the host's one package transaction (the plan's
+  // to-do, nothing else), and every package a removal takes along (its own names first).
+  std::vector<std::string> install;
+  bool refresh_index = false;
+  std::vector<std::string> removes;
 };
 
 // One declared state, validated: knows its probes and how to turn their output into a Change.
@@ -59,8 +53,14 @@ class Resource {
   // Desired state vs probe outputs.
   [[nodiscard]] virtual Result<Change> plan(const std::vector<ProbeOutput>& outputs,
                                             const Platform& platform) const = 0;
-  // Packages this state installs (the engine merges them into one transaction per host).
+  // Packages this state declares present (implicit requisites of services; removals that
+  // would take one of them along are refused).
   [[nodiscard]] virtual std::vector<std::string> packages_to_install() const { return {}; }
+  // What this state manages on the host ("path /etc/motd", "user app"): two states of one
+  // host may not manage the same thing, or every apply would undo the other.
+  [[nodiscard]] virtual std::vector<std::string> manages() const { return {}; }
+  // The facts applying it can change ("hostname", "python3"; "*" for any).
+  [[nodiscard]] virtual std::vector<std::string> facts_it_may_change() const { return {}; }
   // Whether planning again after apply must find nothing to do (false for unguarded commands
   // and handler actions such as restart, which by definition run every time they are asked).
   [[nodiscard]] virtual bool converges() const { return true; }
@@ -71,6 +71,7 @@ class Resource {
 struct BuildContext {
   YAML::Node vars;       // the host's template context
   std::string base_dir;  // the directory of the file that declared the state
+  std::set<std::string>* used_names = nullptr;  // collects every variable a template looked up
 };
 
 // A resource type: its name, the arguments it accepts, and how to build one from arguments.

@@ -10,10 +10,12 @@ namespace forja {
 namespace {
 
 // $1 = venv path, $2 = python for a new venv, $3 = requirements file ("" for none),
-// $4 = "1" when the venv should see the system site packages.
+// $4 = "1" when the venv should see the system site packages, $5 = the declared owner.
 // Lists what an interpreter sees on sys.path ("venv|system NAME VERSION", ended by @@end),
 // as pip does when it decides "already satisfied". Reads with python -I -B: no cwd, no user
 // site, no environment, no .pyc written; pip itself is not run (slow, and it writes caches).
+// The venv's interpreter, its site-packages and .pth files belong to its owner: they run as
+// that owner (the first one of the venv's own files that is not root's), never as root.
 constexpr const char* k_probe = R"SH(v=$1
 list='import os, sys
 v = os.path.realpath(sys.argv[1]) + os.sep
@@ -27,11 +29,16 @@ for n, ver, loc in ds:
     if n and ver:
         print("%s %s %s" % ("venv" if os.path.realpath(loc).startswith(v) else "system", n, ver))
 print("@@end")'
-site=
+as_owner() { o=$1; shift; if [ -n "$o" ] && [ "$o" != root ] && id -u -- "$o" >/dev/null 2>&1; then runuser -u "$o" -- "$@"; else "$@"; fi; }
+site= owner=
 if [ -f "$v/pyvenv.cfg" ] || [ -e "$v/bin/python" ] || [ -L "$v/bin/python" ]; then
   echo exists=1
   site=$(sed -n 's/^include-system-site-packages *= *//p' "$v/pyvenv.cfg" 2>/dev/null | tr 'A-Z' 'a-z')
   echo "system_site=$site"
+  for f in "$v" "$v/bin" "$v/bin/python" "$v/lib" "$v/pyvenv.cfg"; do
+    o=$(stat -c %U -- "$f" 2>/dev/null) || continue
+    if [ "$o" != root ]; then owner=$o; break; fi
+  done
 else
   echo exists=0
 fi
@@ -42,12 +49,12 @@ fi
 base=$2
 if [ -e "$v/bin/python" ]; then
   echo @@venv
-  "$v/bin/python" -I -B -c "$list" "$v" </dev/null
+  as_owner "$owner" "$v/bin/python" -I -B -c "$list" "$v" </dev/null
   base=$(readlink -f "$v/bin/python")
 fi
 if [ "$4" = 1 ] && [ "$site" != true ]; then
   echo @@base
-  "$base" -I -B -c "$list" "$v" </dev/null
+  as_owner "${owner:-$5}" "$base" -I -B -c "$list" "$v" </dev/null
 fi
 exit 0)SH";
 
@@ -72,8 +79,10 @@ class Virtualenv final : public Resource {
 
   std::vector<Probe> probes(const Platform&) const override {
     return {Probe{{"sh", "-c", k_probe, "forja-venv", m_path, m_python, m_requirements,
-                   m_system_site ? "1" : "0"}}};
+                   m_system_site ? "1" : "0", m_user}}};
   }
+
+  std::vector<std::string> manages() const override { return {"path " + m_path}; }
 
   Result<Change> plan(const std::vector<ProbeOutput>& outputs, const Platform&) const override {
     auto s = parse_venv_probe(outputs.at(0).out);

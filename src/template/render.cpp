@@ -34,12 +34,14 @@ mus::data to_data(const YAML::Node& node) {
 // A context that remembers which names it could not resolve.
 class RecordingContext : public mus::basic_context<std::string> {
  public:
-  explicit RecordingContext(const mus::data* root) : m_inner(root) {}
+  RecordingContext(const mus::data* root, std::set<std::string>* used)
+      : m_inner(root), m_used(used) {}
   void push(const mus::data* data) override { m_inner.push(data); }
   void pop() override { m_inner.pop(); }
   const mus::data* get(const std::string& name) const override {
     const auto* found = m_inner.get(name);
     if (!found) m_missing.insert(name);
+    if (m_used) m_used->insert(name);
     return found;
   }
   const mus::data* get_partial(const std::string& name) const override {
@@ -50,6 +52,7 @@ class RecordingContext : public mus::basic_context<std::string> {
  private:
   mus::context<std::string> m_inner;
   mutable std::set<std::string> m_missing;
+  std::set<std::string>* m_used;
 };
 
 struct VariableTag {
@@ -90,14 +93,14 @@ std::vector<VariableTag> variable_tags(std::string_view text) {
 bool has_template_tags(std::string_view text) { return text.find("{{") != std::string_view::npos; }
 
 Result<std::string> render_template(std::string_view text, const YAML::Node& context,
-                                    const SourceLocation& origin) {
+                                    const SourceLocation& origin, std::set<std::string>* used) {
   mus::mustache tmpl{std::string(text)};
   if (!tmpl.is_valid()) {
     return bad_input(origin.str() + ": template syntax error: " + tmpl.error_message());
   }
   tmpl.set_custom_escape([](const std::string& s) { return s; });
   auto data = to_data(context);
-  RecordingContext ctx{&data};
+  RecordingContext ctx{&data, used};
   std::string out = tmpl.render(ctx);
   if (!tmpl.is_valid()) {
     return bad_input(origin.str() + ": template error: " + tmpl.error_message());

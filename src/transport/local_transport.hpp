@@ -4,13 +4,15 @@
 
 namespace forja {
 
-// Runs commands on this machine (for hosts with address localhost and for tests).
+// Runs commands on this machine (hosts with address `local`, and tests), through the same
+// bootstrap, sudo handshake and timeouts as SSH.
 class LocalTransport final : public Transport {
  public:
   explicit LocalTransport(Connection connection) : Transport(std::move(connection)) {}
   [[nodiscard]] Result<void> connect() override { return {}; }
-  [[nodiscard]] Result<ExecResult> exec_raw(const std::vector<std::string>& argv,
-                                            std::string_view input) override;
+
+ protected:
+  [[nodiscard]] Result<std::unique_ptr<Channel>> open(const std::vector<std::string>& argv) override;
 };
 
 }  // namespace forja

@@ -92,6 +92,10 @@ Result<void> SshTransport::connect() {
   if (!c.user.empty()) ssh_options_set(m_session, SSH_OPTIONS_USER, c.user.c_str());
   long timeout = c.connect_timeout;
   ssh_options_set(m_session, SSH_OPTIONS_TIMEOUT, &timeout);
+  // Small SSH packets go out at once: with Nagle, a channel request waits for the peer's
+  // delayed ACK (~40 ms a round trip).
+  int nodelay = 1;
+  ssh_options_set(m_session, SSH_OPTIONS_NODELAY, &nodelay);
   std::string known_hosts = expand_home(c.known_hosts.empty() ? "~/.ssh/known_hosts" : c.known_hosts);
   ssh_options_set(m_session, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
   ssh_options_set(m_session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/etc/ssh/ssh_known_hosts");
@@ -188,8 +192,103 @@ Result<void> SshTransport::authenticate() {
               ExitCode::unreachable);
 }
 
-Result<ExecResult> SshTransport::exec_raw(const std::vector<std::string>& argv,
-                                          std::string_view input) {
+namespace {
+
+// An exec channel on the host's session. Waits for output with the session's event loop, so
+// output on either stream (and the end) is seen as soon as it arrives.
+class SshChannel final : public Channel {
+ public:
+  SshChannel(ssh_session session, ssh_channel channel, std::string where)
+      : m_session(session), m_channel(channel), m_where(std::move(where)),
+        m_event(ssh_event_new()) {
+    if (m_event) ssh_event_add_session(m_event, m_session);
+  }
+  ~SshChannel() override {
+    if (m_event) {
+      ssh_event_remove_session(m_event, m_session);
+      ssh_event_free(m_event);
+    }
+    release();
+  }
+  SshChannel(const SshChannel&) = delete;
+  SshChannel& operator=(const SshChannel&) = delete;
+
+  Result<void> write(std::string_view data) override {
+    std::size_t written = 0;
+    while (written < data.size()) {
+      auto chunk = static_cast<uint32_t>(std::min<std::size_t>(data.size() - written, 32768));
+      int n = ssh_channel_write(m_channel, data.data() + written, chunk);
+      if (n == SSH_ERROR) return lost("write");
+      written += static_cast<std::size_t>(n);
+    }
+    return {};
+  }
+
+  Result<void> close_input() override {
+    if (ssh_channel_send_eof(m_channel) == SSH_ERROR) return lost("eof");
+    return {};
+  }
+
+  Result<bool> read(std::string& out, std::string& err, std::chrono::milliseconds wait) override {
+    auto drained = drain(out, err);
+    if (!drained) return std::unexpected(drained.error());
+    if (!*drained && !ended()) {
+      if (m_event && ssh_event_dopoll(m_event, static_cast<int>(wait.count())) == SSH_ERROR &&
+          !ended()) {
+        return lost("wait");
+      }
+      drained = drain(out, err);
+      if (!drained) return std::unexpected(drained.error());
+    }
+    return ended() && ssh_channel_poll(m_channel, 0) <= 0 && ssh_channel_poll(m_channel, 1) <= 0;
+  }
+
+  int exit_status() override { return ssh_channel_get_exit_status(m_channel); }
+
+  void abandon() override { release(); }
+
+ private:
+  bool ended() const {
+    return !m_channel || ssh_channel_is_eof(m_channel) || !ssh_channel_is_open(m_channel);
+  }
+
+  // Append what is buffered on both streams; true when something arrived.
+  Result<bool> drain(std::string& out, std::string& err) {
+    if (!m_channel) return fail("connection to " + m_where + ": channel abandoned", ExitCode::unreachable);
+    bool got = false;
+    char buf[32768];
+    for (int is_stderr = 0; is_stderr <= 1; ++is_stderr) {
+      int n;
+      while ((n = ssh_channel_read_nonblocking(m_channel, buf, sizeof buf, is_stderr)) > 0) {
+        (is_stderr ? err : out).append(buf, static_cast<std::size_t>(n));
+        got = true;
+      }
+      if (n == SSH_ERROR) return lost("read");
+    }
+    return got;
+  }
+
+  std::unexpected<Error> lost(const std::string& what) const {
+    return fail("connection to " + m_where + " lost (" + what + "): " + ssh_get_error(m_session),
+                ExitCode::unreachable);
+  }
+
+  void release() {
+    if (!m_channel) return;
+    ssh_channel_close(m_channel);
+    ssh_channel_free(m_channel);
+    m_channel = nullptr;
+  }
+
+  ssh_session m_session;
+  ssh_channel m_channel;
+  std::string m_where;
+  ssh_event m_event;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Channel>> SshTransport::open(const std::vector<std::string>& argv) {
   if (!m_connected) {
     if (auto r = connect(); !r) return std::unexpected(r.error());
   }
@@ -200,49 +299,17 @@ Result<ExecResult> SshTransport::exec_raw(const std::vector<std::string>& argv,
   };
   ssh_channel channel = ssh_channel_new(m_session);
   if (!channel) return lost("new channel");
-  struct Closer {
-    ssh_channel c;
-    ~Closer() {
-      ssh_channel_close(c);
-      ssh_channel_free(c);
-    }
-  } closer{channel};
-  if (ssh_channel_open_session(channel) != SSH_OK) return lost("open channel");
+  if (ssh_channel_open_session(channel) != SSH_OK) {
+    ssh_channel_free(channel);
+    return lost("open channel");
+  }
   std::string command = shell_join(argv);
-  if (ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) return lost("exec");
-  std::size_t written = 0;
-  while (written < input.size()) {
-    int n = ssh_channel_write(channel, input.data() + written,
-                              static_cast<uint32_t>(std::min<std::size_t>(input.size() - written, 32768)));
-    if (n == SSH_ERROR) return lost("write");
-    written += static_cast<std::size_t>(n);
+  if (ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
+    ssh_channel_close(channel);
+    ssh_channel_free(channel);
+    return lost("exec");
   }
-  ssh_channel_send_eof(channel);
-  ExecResult result;
-  char buf[32768];
-  while (true) {
-    bool progressed = false;
-    for (int is_stderr = 0; is_stderr <= 1; ++is_stderr) {
-      int n = ssh_channel_read_timeout(channel, buf, sizeof buf, is_stderr, 50);
-      if (n == SSH_ERROR) return lost("read");
-      if (n > 0) {
-        (is_stderr ? result.err : result.out).append(buf, static_cast<std::size_t>(n));
-        progressed = true;
-      }
-    }
-    if (!progressed && ssh_channel_is_eof(channel)) {
-      // Drain anything still buffered on either stream.
-      for (int is_stderr = 0; is_stderr <= 1; ++is_stderr) {
-        int n;
-        while ((n = ssh_channel_read_nonblocking(channel, buf, sizeof buf, is_stderr)) > 0)
-          (is_stderr ? result.err : result.out).append(buf, static_cast<std::size_t>(n));
-      }
-      break;
-    }
-    if (!progressed && !ssh_channel_is_open(channel)) break;
-  }
-  result.exit_status = ssh_channel_get_exit_status(channel);
-  return result;
+  return std::make_unique<SshChannel>(m_session, channel, where());
 }
 
 }  // namespace forja

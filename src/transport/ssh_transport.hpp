@@ -22,8 +22,9 @@ class SshTransport final : public Transport {
   ~SshTransport() override;
 
   [[nodiscard]] Result<void> connect() override;
-  [[nodiscard]] Result<ExecResult> exec_raw(const std::vector<std::string>& argv,
-                                            std::string_view input) override;
+
+ protected:
+  [[nodiscard]] Result<std::unique_ptr<Channel>> open(const std::vector<std::string>& argv) override;
 
  private:
   [[nodiscard]] Result<void> verify_host_key();

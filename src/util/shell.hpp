@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,5 +14,15 @@ namespace forja {
 
 // Quote every word of argv and join with spaces: a command line a POSIX shell runs as that argv.
 [[nodiscard]] std::string shell_join(const std::vector<std::string>& argv);
+
+}  // namespace forja
+
+namespace forja {
+
+// Split a command written as one string into words the way a POSIX shell would, without any
+// expansion: blanks separate words, '...' is literal, "..." keeps blanks and honours \" \\ \$
+// \`, a backslash outside quotes escapes the next character. nullopt on an unterminated quote
+// or a trailing backslash.
+[[nodiscard]] std::optional<std::vector<std::string>> split_shell_words(std::string_view text);
 
 }  // namespace forja

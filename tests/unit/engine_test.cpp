@@ -1,51 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "engine/host_plan.hpp"
-#include "engine/probe_runner.hpp"
 #include "playbook/load.hpp"
-#include "util/process.hpp"
 
 using namespace forja;
-
-TEST_CASE("probe script output splits back into one output per probe, exactly", "[engine][probes]") {
-  std::vector<Probe> probes = {
-      {{"printf", "%s", "no trailing newline"}},
-      {{"sh", "-c", "echo two lines; echo second; exit 3"}},
-      {{"sh", "-c", "printf '@@forja-fake 0\\n'"}},  // output that looks like a marker
-      {{"true"}},
-  };
-  std::string marker = "@@forja-0123456789abcdef";
-  ProcessOptions opts;
-  opts.input = probe_script(probes, marker);
-  auto run = run_process({"sh", "-s"}, opts);
-  REQUIRE(run);
-  auto outputs = split_probe_output(run->out, probes.size(), marker);
-  REQUIRE(outputs);
-  REQUIRE(outputs->size() == 4);
-  CHECK((*outputs)[0].out == "no trailing newline");
-  CHECK((*outputs)[0].exit_status == 0);
-  CHECK((*outputs)[1].out == "two lines\nsecond\n");
-  CHECK((*outputs)[1].exit_status == 3);
-  CHECK((*outputs)[2].out == "@@forja-fake 0\n");
-  CHECK((*outputs)[3].out.empty());
-}
-
-TEST_CASE("probes never read the script that carries them", "[engine][probes]") {
-  std::vector<Probe> probes = {{{"cat"}}, {{"echo", "after"}}};
-  ProcessOptions opts;
-  opts.input = probe_script(probes, "@@m");
-  auto run = run_process({"sh", "-s"}, opts);
-  REQUIRE(run);
-  auto outputs = split_probe_output(run->out, 2, "@@m");
-  REQUIRE(outputs);
-  CHECK((*outputs)[0].out.empty());
-  CHECK((*outputs)[1].out == "after\n");
-}
-
-TEST_CASE("a truncated probe output is an error, not a guess", "[engine][probes]") {
-  auto outputs = split_probe_output("@@m 0\nhalf", 2, "@@m");
-  CHECK_FALSE(outputs);
-}
 
 namespace {
 std::string data(const std::string& rel) { return std::string(FORJA_TEST_DATA) + "/" + rel; }
@@ -94,10 +52,11 @@ TEST_CASE("states render with host variables; wrong types after rendering are lo
   if (!book) FAIL(book.error().message);
   HostDecls decls;
   for (const auto& s : book->plays[1].states) decls.states.push_back(&s);
+  for (const auto& h : book->plays[1].handlers) decls.handlers.push_back(&h);
   YAML::Node ctx;
   ctx["motd"] = "hello from {{x}}";  // values are not re-rendered
   ctx["site_mode"] = "0640";
-  auto built = build_host_states(decls, ctx);
+  auto built = build_host_states(decls, ctx, "h1");
   REQUIRE(built);
   Platform debian{"debian", "debian", "12", "apt", "systemd"};
   auto change = built->states[1].resource->plan({ProbeOutput{0, "missing\n"}}, debian);
@@ -106,7 +65,7 @@ TEST_CASE("states render with host variables; wrong types after rendering are lo
   CHECK_THAT(change->diff, Catch::Contains("+hello from {{x}}"));
   CHECK_THAT(change->summary, Catch::Contains("mode 0640"));
   ctx["site_mode"] = "rw-r--r--";
-  auto bad = build_host_states(decls, ctx);
+  auto bad = build_host_states(decls, ctx, "h1");
   REQUIRE_FALSE(bad);
   CHECK_THAT(bad.error().message, Catch::Contains("'mode' must be an octal mode"));
   CHECK_THAT(bad.error().message, Catch::Contains("states/web.yml:4:11:"));
@@ -117,9 +76,10 @@ TEST_CASE("an undefined variable in a state names the variable and the place", "
   if (!book) FAIL(book.error().message);
   HostDecls decls;
   for (const auto& s : book->plays[1].states) decls.states.push_back(&s);
+  for (const auto& h : book->plays[1].handlers) decls.handlers.push_back(&h);
   YAML::Node ctx;
   ctx["site_mode"] = "0644";  // motd missing
-  auto built = build_host_states(decls, ctx);
+  auto built = build_host_states(decls, ctx, "h1");
   REQUIRE_FALSE(built);
   CHECK_THAT(built.error().message, Catch::Contains("undefined variable 'motd'"));
 }
@@ -129,10 +89,11 @@ TEST_CASE("a service waits for the package that provides it", "[engine][plan]") 
   if (!book) FAIL(book.error().message);
   HostDecls decls;
   for (const auto& s : book->plays[1].states) decls.states.push_back(&s);
+  for (const auto& h : book->plays[1].handlers) decls.handlers.push_back(&h);
   YAML::Node ctx;
   ctx["motd"] = "m";
   ctx["site_mode"] = "0644";
-  auto built = build_host_states(decls, ctx);
+  auto built = build_host_states(decls, ctx, "h1");
   REQUIRE(built);
   built->states[0].change.kind = ChangeKind::change;
   CHECK(changing_prerequisites(*built, 2) == std::vector<std::string>{"package[nginx,curl]"});
@@ -157,7 +118,7 @@ TEST_CASE("site.yml validates for every host of the lab and of the Vagrant inven
       auto decls = select_decls(*book, *inventory, host, {});
       REQUIRE(decls);
       CHECK_FALSE(decls->states.empty());
-      auto built = build_host_states(*decls, host_context(*book, *inventory, host, fact_stub()));
+      auto built = build_host_states(*decls, host_context(*book, *inventory, host, fact_stub()), host.name);
       if (!built) FAIL(host.name + ": " + built.error().message);
     }
   }

@@ -157,7 +157,7 @@ TEST_CASE("download commands fetch, verify, extract and install on this machine"
   fs::create_directories(dir / "srv");
   auto run = [&](const std::vector<std::string>& argv) {
     LocalTransport t(Connection{});
-    auto r = t.exec_raw(argv, "");
+    auto r = t.exec(Command{argv, "", Privilege::user});
     REQUIRE(r);
     return *r;
   };

@@ -58,7 +58,7 @@ TEST_CASE("package installs what dpkg does not list as installed", "[resources][
   CHECK(c.kind == ChangeKind::change);
   CHECK(c.summary == "install haproxy");
   CHECK(argv0(c) == std::vector<std::string>{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q",
-                                             "-o", "Dpkg::Options::=--force-confold", "haproxy"});
+                                             "-o", "Dpkg::Options::=--force-confold", "--", "haproxy"});
 }
 
 TEST_CASE("package refreshes the apt index only when a package has no candidate", "[resources][package]") {
@@ -81,9 +81,9 @@ TEST_CASE("package on CentOS 7 uses yum, on Rocky 9 dnf (recorded rpm -q output)
   // rpm -q prints "package X is not installed" (filtered by the probe's grep) for missing ones.
   auto c7 = plan(*r, "wget|ii |1.14-18.el7_6.1\n", k_centos7);
   CHECK(c7.summary == "install haproxy");
-  CHECK(argv0(c7) == std::vector<std::string>{"yum", "-y", "install", "haproxy"});
+  CHECK(argv0(c7) == std::vector<std::string>{"yum", "-y", "install", "--", "haproxy"});
   auto c9 = plan(*r, "wget|ii |1.21.1-7.el9\n", k_rocky9);
-  CHECK(argv0(c9) == std::vector<std::string>{"dnf", "-y", "install", "haproxy"});
+  CHECK(argv0(c9) == std::vector<std::string>{"dnf", "-y", "install", "--", "haproxy"});
   auto ok = plan(*r, "haproxy|ii |1.5.18-9.el7\nwget|ii |1.14-18.el7_6.1\n", k_centos7);
   CHECK(ok.kind == ChangeKind::none);
 }
@@ -103,7 +103,7 @@ TEST_CASE("package latest upgrades when yum check-update lists a newer version",
 TEST_CASE("package absent removes only installed ones", "[resources][package]") {
   auto r = build("package: [telnet, rsh]\nstate: absent");
   auto c = plan(*r, "telnet|ii |1:0.17-44\n", k_debian);
-  CHECK(argv0(c) == std::vector<std::string>{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "remove", "-y", "-q", "telnet"});
+  CHECK(argv0(c) == std::vector<std::string>{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "remove", "-y", "-q", "--", "telnet"});
 }
 
 TEST_CASE("file plans create, update with a diff, attribute fixes, and nothing when equal", "[resources][file]") {
@@ -119,7 +119,7 @@ TEST_CASE("file plans create, update with a diff, attribute fixes, and nothing w
   std::string sha = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
   auto mode = plan(*r, "file 644 root root\n" + sha + "\n", k_debian);
   CHECK(mode.summary == "mode 644 -> 0640");
-  CHECK(argv0(mode) == std::vector<std::string>{"chmod", "0640", "/etc/motd"});
+  CHECK(argv0(mode) == std::vector<std::string>{"chmod", "0640", "--", "/etc/motd"});
   auto same = plan(*r, "file 640 root root\n" + sha + "\n", k_debian);
   CHECK(same.kind == ChangeKind::none);
 }
@@ -166,7 +166,7 @@ TEST_CASE("user plans useradd when missing and usermod when the shell differs", 
   auto r = build("user: microservices\nshell: /bin/bash\ngroups: [www-data]");
   auto create = plan(*r, "", k_debian);
   CHECK(create.summary == "create user microservices (shell /bin/bash, groups www-data)");
-  CHECK(argv0(create) == std::vector<std::string>{"useradd", "--shell", "/bin/bash", "--create-home", "--user-group",
+  CHECK(argv0(create) == std::vector<std::string>{"useradd", "--user-group", "--shell", "/bin/bash", "--create-home",
                                                   "--groups", "www-data", "--", "microservices"});
   auto drift = plan(*r, "passwd:microservices:x:1001:1001::/home/microservices:/bin/sh\ngroups:microservices www-data\n", k_debian);
   CHECK(drift.summary == "shell /bin/sh -> /bin/bash");
@@ -178,17 +178,18 @@ TEST_CASE("user plans useradd when missing and usermod when the shell differs", 
 TEST_CASE("firewall converges runtime and permanent separately and keeps ssh", "[resources][firewall]") {
   auto r = build("firewall: public\nports: \"5000/tcp 8080/tcp\"");
   std::string probe =
-      "@@runtime\npublic (active)\n  target: default\n  services: dhcpv6-client ssh\n  ports: 5000/tcp\n"
+      "zones: block public\n@@runtime\npublic (active)\n  target: default\n  services: dhcpv6-client ssh\n  ports: 5000/tcp\n"
       "@@permanent\npublic\n  target: default\n  services: dhcpv6-client ssh\n  ports: \n";
   auto c = plan(*r, probe, k_centos7);
   CHECK(c.kind == ChangeKind::change);
   CHECK(c.summary == "open 8080/tcp; close dhcpv6-client (runtime); open 5000/tcp 8080/tcp; close dhcpv6-client (permanent)");
   REQUIRE(c.commands.size() == 4);
-  CHECK(argv0(c, 0) == std::vector<std::string>{"firewall-cmd", "--zone=public", "--add-port=8080/tcp"});
-  CHECK(argv0(c, 1) == std::vector<std::string>{"firewall-cmd", "--zone=public", "--remove-service=dhcpv6-client"});
-  CHECK(argv0(c, 3) == std::vector<std::string>{"firewall-cmd", "--permanent", "--zone=public", "--remove-service=dhcpv6-client"});
+  // Closing comes first in each layer.
+  CHECK(argv0(c, 0) == std::vector<std::string>{"firewall-cmd", "--zone=public", "--remove-service=dhcpv6-client"});
+  CHECK(argv0(c, 1) == std::vector<std::string>{"firewall-cmd", "--zone=public", "--add-port=8080/tcp"});
+  CHECK(argv0(c, 2) == std::vector<std::string>{"firewall-cmd", "--permanent", "--zone=public", "--remove-service=dhcpv6-client"});
   std::string converged =
-      "@@runtime\npublic (active)\n  services: ssh\n  ports: 5000/tcp 8080/tcp\n"
+      "zones: public\n@@runtime\npublic (active)\n  services: ssh\n  ports: 5000/tcp 8080/tcp\n"
       "@@permanent\npublic\n  services: ssh\n  ports: 8080/tcp 5000/tcp\n";
   CHECK(plan(*r, converged, k_centos7).kind == ChangeKind::none);
   CHECK(plan(*r, "@@runtime\n@@not-running\n", k_centos7).kind == ChangeKind::unknown);
@@ -196,13 +197,17 @@ TEST_CASE("firewall converges runtime and permanent separately and keeps ssh", "
 
 TEST_CASE("firewall reads firewalld's D-Bus replies (busctl) like firewall-cmd's lists", "[resources][firewall]") {
   auto s = parse_firewall_probe(
-      "@@runtime\nbusports: aas 2 2 \"5000\" \"tcp\" 2 \"53\" \"udp\"\nbusservices: as 1 \"ssh\"\n"
-      "@@permanent\nbusports: a(ss) 1 \"5000\" \"tcp\"\nbusservices: as 2 \"ssh\" \"dhcpv6-client\"\n");
+      "zones: as 2 \"public\" \"trusted\"\n"
+      "@@runtime\ngetPorts: aas 2 2 \"5000\" \"tcp\" 2 \"53\" \"udp\"\ngetServices: as 1 \"ssh\"\n"
+      "getRichRules: as 1 \"rule family=\\\"ipv4\\\" source address=\\\"1.2.3.4\\\" accept\"\n"
+      "@@permanent\ngetPorts: a(ss) 1 \"5000\" \"tcp\"\ngetServices: as 2 \"ssh\" \"dhcpv6-client\"\n");
   CHECK(s.running);
-  CHECK(s.runtime_ports == std::vector<std::string>{"5000/tcp", "53/udp"});
-  CHECK(s.runtime_services == std::vector<std::string>{"ssh"});
-  CHECK(s.permanent_ports == std::vector<std::string>{"5000/tcp"});
-  CHECK(s.permanent_services == std::vector<std::string>{"ssh", "dhcpv6-client"});
+  CHECK(s.zones == std::vector<std::string>{"public", "trusted"});
+  CHECK(s.runtime.ports == std::vector<std::string>{"5000/tcp", "53/udp"});
+  CHECK(s.runtime.services == std::vector<std::string>{"ssh"});
+  CHECK(s.runtime.rich_rules == std::vector<std::string>{"rule family=\"ipv4\" source address=\"1.2.3.4\" accept"});
+  CHECK(s.permanent.ports == std::vector<std::string>{"5000/tcp"});
+  CHECK(s.permanent.services == std::vector<std::string>{"ssh", "dhcpv6-client"});
 }
 
 TEST_CASE("firewall rejects a port without protocol at build time", "[resources][firewall]") {

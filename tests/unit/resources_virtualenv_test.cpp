@@ -155,11 +155,11 @@ TEST_CASE("virtualenv probe is one constant script with the values as arguments"
   auto probes = r->probes(k_debian);
   REQUIRE(probes.size() == 1);
   const auto& argv = probes[0].argv;
-  REQUIRE(argv.size() == 8);
+  REQUIRE(argv.size() == 9);
   CHECK(argv[0] == "sh");
   CHECK(argv[2].find(k_path) == std::string::npos);
   CHECK(std::vector<std::string>(argv.begin() + 4, argv.end()) ==
-        std::vector<std::string>{k_path, "python3", "/srv/app/requirements.txt", "1"});
+        std::vector<std::string>{k_path, "python3", "/srv/app/requirements.txt", "1", "microservices"});
   CHECK(build("virtualenv: /srv/a\npackages: [x]")->probes(k_debian)[0].argv[2] == argv[2]);
 }
 

@@ -48,33 +48,3 @@ TEST_CASE("run_process times out", "[util][process]") {
   CHECK_FALSE(r);
 }
 
-TEST_CASE("become wraps privileged commands in sudo, user commands untouched", "[transport]") {
-  Connection c;
-  c.become = true;
-  Command cmd{{"id", "-u"}, "", Privilege::become};
-  auto w = apply_become(cmd, c);
-  REQUIRE(w);
-  CHECK(w->argv == std::vector<std::string>{"sudo", "-n", "-H", "-u", "root", "--", "id", "-u"});
-  cmd.privilege = Privilege::user;
-  CHECK(apply_become(cmd, c)->argv == std::vector<std::string>{"id", "-u"});
-}
-
-TEST_CASE("atomic upload writes through a temp file and a rename", "[transport]") {
-  char dir_template[] = "/tmp/forja-test-XXXXXX";
-  std::string dir = ::mkdtemp(dir_template);
-  UploadSpec spec;
-  spec.path = dir + "/out.txt";
-  spec.mode = "0600";
-  auto argv = atomic_write_argv(spec);
-  ProcessOptions opts;
-  opts.input = "content with 'quotes'\n";
-  auto r = run_process(argv, opts);
-  REQUIRE(r);
-  CHECK(r->exit_status == 0);
-  auto cat = run_process({"sh", "-c", "cat " + shell_quote(spec.path) + "; stat -c %a " +
-                                          shell_quote(spec.path) + "; ls -A " +
-                                          shell_quote(dir) + " | wc -l"});
-  REQUIRE(cat);
-  CHECK(cat->out == "content with 'quotes'\n600\n1\n");
-  (void)run_process({"rm", "-rf", dir});
-}

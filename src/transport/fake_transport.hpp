@@ -1,0 +1,44 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "transport/transport.hpp"
+
+namespace forja {
+
+// A scripted host for unit tests: probes and commands are answered by callbacks, and every
+// call is recorded, so the engine's apply, handler and package-transaction logic can be
+// tested without a host. Never used by forja itself.
+class FakeTransport final : public Transport {
+ public:
+  using ProbeAnswer = std::function<ProbeOutput(const Probe&)>;
+  using CommandAnswer = std::function<Result<ExecResult>(const Command&)>;
+
+  FakeTransport(Connection connection, ProbeAnswer probe_answer, CommandAnswer command_answer);
+
+  [[nodiscard]] Result<void> connect() override;
+  [[nodiscard]] Result<ExecResult> exec(const Command& command) override;
+  [[nodiscard]] Result<std::vector<ProbeOutput>> probe(const std::vector<Probe>& probes,
+                                                       Privilege privilege,
+                                                       std::chrono::seconds timeout) override;
+
+  // Make connect() fail with this error (an unreachable host).
+  void refuse_connections(Error error) { m_refusal = std::move(error); }
+
+  [[nodiscard]] const std::vector<Command>& commands() const { return m_commands; }
+  [[nodiscard]] const std::vector<std::vector<Probe>>& probe_batches() const { return m_batches; }
+
+ protected:
+  [[nodiscard]] Result<std::unique_ptr<Channel>> open(const std::vector<std::string>& argv) override;
+
+ private:
+  ProbeAnswer m_probe_answer;
+  CommandAnswer m_command_answer;
+  std::optional<Error> m_refusal;
+  std::vector<Command> m_commands;
+  std::vector<std::vector<Probe>> m_batches;
+};
+
+}  // namespace forja
