@@ -26,7 +26,11 @@ Result<std::vector<ProbeOutput>> FakeTransport::probe(const std::vector<Probe>& 
   ++m_round_trips;
   m_batches.push_back(probes);
   std::vector<ProbeOutput> outputs;
-  for (const auto& p : probes) outputs.push_back(m_probe_answer(p));
+  for (const auto& p : probes) {
+    auto out = m_probe_answer(p);
+    if (!out) return std::unexpected(out.error());
+    outputs.push_back(std::move(*out));
+  }
   return outputs;
 }
 

@@ -13,7 +13,7 @@ namespace forja {
 // tested without a host. Never used by forja itself.
 class FakeTransport final : public Transport {
  public:
-  using ProbeAnswer = std::function<ProbeOutput(const Probe&)>;
+  using ProbeAnswer = std::function<Result<ProbeOutput>(const Probe&)>;
   using CommandAnswer = std::function<Result<ExecResult>(const Command&)>;
 
   FakeTransport(Connection connection, ProbeAnswer probe_answer, CommandAnswer command_answer);

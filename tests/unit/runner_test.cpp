@@ -1,0 +1,257 @@
+// The engine's apply, handler and package-transaction logic, against a scripted host.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/notify_store.hpp"
+#include "engine/runner.hpp"
+#include "facts/facts.hpp"
+#include "fake_host.hpp"
+#include "inventory/load.hpp"
+#include "playbook/load.hpp"
+
+using namespace forja;
+using forja::test::FakeHost;
+namespace fs = std::filesystem;
+
+namespace {
+
+class Recorder final : public RunReport {
+ public:
+  void host_started(const std::string&, const std::string&) override {}
+  void state(const StateEvent& e) override { events.push_back(e); }
+  void host_finished(const HostRecap&) override {}
+  void recap(const std::vector<HostRecap>&, double) override {}
+  std::vector<StateEvent> events;
+};
+
+// A playbook and a state directory in a fresh temp directory, and one host `h1`.
+class Scenario {
+ public:
+  explicit Scenario(const std::string& playbook) {
+    char tmpl[] = "/tmp/forja-runner-test-XXXXXX";
+    m_dir = ::mkdtemp(tmpl);
+    std::ofstream(m_dir + "/book.yml") << playbook;
+    auto book = load_playbook(m_dir + "/book.yml");
+    if (!book) FAIL(book.error().message);
+    m_book = std::move(*book);
+    auto inv = parse_yaml_inventory(m_dir + "/inv.yml", "hosts:\n  h1: {address: 10.0.0.1}\n");
+    if (!inv) FAIL(inv.error().message);
+    m_inventory = std::move(*inv);
+  }
+  ~Scenario() { fs::remove_all(m_dir); }
+
+  struct Outcome {
+    RunOutcome run;
+    std::vector<StateEvent> events;
+    // The events of one state or handler, in order.
+    std::vector<StateEvent> of(const std::string& id) const {
+      std::vector<StateEvent> out;
+      for (const auto& e : events)
+        if (e.id == id) out.push_back(e);
+      return out;
+    }
+  };
+
+  Outcome go(FakeHost& host, bool apply) {
+    RunOptions options;
+    options.apply = apply;
+    options.state_dir = m_dir + "/state";
+    Recorder report;
+    auto outcome = run_playbook(m_book, m_inventory, options,
+                                [&](const Host&) { return host.transport(); },
+                                test::debian_facts(), fact_stub(), report);
+    if (!outcome) FAIL(outcome.error().message);
+    return Outcome{*outcome, report.events};
+  }
+
+  [[nodiscard]] bool owes(const std::string& handler) const {
+    return NotifyStore(m_dir + "/state", "h1").owes(handler);
+  }
+
+ private:
+  std::string m_dir;
+  Playbook m_book;
+  Inventory m_inventory;
+};
+
+}  // namespace
+
+TEST_CASE("a change's handler stays owed when the connection drops right after the change, then runs once",
+          "[engine][apply][handlers]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - file: /etc/app.conf\n        content: \"v2\\n\"\n"
+      "        notify: restart-app\n    handlers:\n      - command: restart app\n        id: restart-app\n");
+  FakeHost host;
+  host.files["/etc/app.conf"] = "v1\n";
+  host.fail_probe_batch = 3;  // facts, the plan's probes, then the re-probe after the write
+  auto first = s.go(host, true);
+  CHECK(first.run.hosts.at(0).unreachable);
+  CHECK(host.files["/etc/app.conf"] == "v2\n");
+  CHECK(host.count("cmd: restart app") == 0);
+  CHECK(s.owes("restart-app"));
+
+  host.fail_probe_batch = -1;
+  auto second = s.go(host, true);
+  CHECK(second.run.exit_code(false) == ExitCode::ok);
+  REQUIRE(second.of("restart-app").size() == 1);
+  CHECK(second.of("restart-app")[0].status == StateStatus::changed);
+  CHECK(second.of("file[/etc/app.conf]")[0].status == StateStatus::ok);
+  CHECK(host.count("cmd: restart app") == 1);
+  CHECK_FALSE(s.owes("restart-app"));
+
+  auto third = s.go(host, true);
+  CHECK(host.count("cmd: restart app") == 1);
+  CHECK(third.of("restart-app").empty());
+}
+
+TEST_CASE("a change that did not converge still owes its handler", "[engine][apply][handlers]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - file: /proc/sys/x\n        content: \"1\\n\"\n"
+      "        notify: h\n    handlers:\n      - command: reload x\n        id: h\n");
+  FakeHost host;
+  host.read_only.insert("/proc/sys/x");
+  auto out = s.go(host, true);
+  REQUIRE(out.of("file[/proc/sys/x]").size() == 1);
+  CHECK(out.of("file[/proc/sys/x]")[0].status == StateStatus::failed);
+  CHECK_THAT(out.of("file[/proc/sys/x]")[0].summary, Catch::StartsWith("did not converge"));
+  // The write was made: the handler it notified ran in the same run.
+  CHECK(host.count("cmd: reload x") == 1);
+  CHECK_FALSE(s.owes("h"));
+}
+
+TEST_CASE("the package transaction takes only later states whose requisites already ran",
+          "[engine][apply][packages]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - package: a\n      - file: /etc/b.conf\n"
+      "        content: \"x\\n\"\n      - package: b\n        require: file[/etc/b.conf]\n"
+      "      - package: c\n");
+  FakeHost host;
+  host.available = {{"a", "1"}, {"b", "1"}, {"c", "1"}};
+  auto out = s.go(host, true);
+  CHECK(host.log == std::vector<std::string>{"install a c", "write /etc/b.conf", "install b"});
+  CHECK(out.of("package[a]").at(0).summary == "install a (one transaction with package[c])");
+  CHECK(out.of("package[b]").at(0).status == StateStatus::changed);
+  CHECK(out.of("package[b]").at(0).summary == "install b");
+  CHECK(out.of("package[c]").at(0).status == StateStatus::changed);
+  CHECK(out.of("package[c]").at(0).summary == "installed in the same package transaction as package[a]");
+  CHECK(out.run.exit_code(false) == ExitCode::ok);
+}
+
+TEST_CASE("a package whose requisite failed is skipped, not installed in a transaction",
+          "[engine][apply][packages]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - command: fail now\n        id: gate\n"
+      "      - package: a\n      - package: b\n        require: gate\n");
+  FakeHost host;
+  host.available = {{"a", "1"}, {"b", "1"}};
+  auto out = s.go(host, true);
+  CHECK(host.log == std::vector<std::string>{"cmd: fail now", "install a"});
+  CHECK(out.of("gate").at(0).status == StateStatus::failed);
+  CHECK(out.of("package[a]").at(0).status == StateStatus::changed);
+  CHECK(out.of("package[b]").at(0).status == StateStatus::skipped);
+  CHECK_FALSE(host.installed.count("b"));
+}
+
+TEST_CASE("an unknown package fails its own state only, never an earlier one in its transaction",
+          "[engine][apply][packages]") {
+  Scenario s("plays:\n  - hosts: all\n    states:\n      - package: a\n      - package: nosuch\n      - file: /etc/f\n        content: x\n");
+  FakeHost host;
+  host.available = {{"a", "1"}};
+  auto out = s.go(host, true);
+  CHECK(out.of("package[a]").at(0).status == StateStatus::changed);
+  CHECK(out.of("package[a]").at(0).summary == "install a");
+  REQUIRE(out.of("package[nosuch]").size() == 1);
+  CHECK(out.of("package[nosuch]")[0].status == StateStatus::failed);
+  CHECK_THAT(out.of("package[nosuch]")[0].summary, Catch::Contains("Unable to locate package nosuch"));
+  CHECK(out.of("file[/etc/f]").at(0).status == StateStatus::changed);
+  CHECK(host.installed.count("a") == 1);
+  CHECK(out.run.exit_code(false) == ExitCode::failed);
+}
+
+TEST_CASE("the transaction installs the plan's to-do list, nothing the plan did not name",
+          "[engine][apply][packages]") {
+  Scenario s("plays:\n  - hosts: all\n    states:\n      - package: [a, b]\n      - package: c\n");
+  FakeHost host;
+  host.installed = {{"a", "1.0"}};
+  host.available = {{"a", "2.0"}, {"b", "1"}, {"c", "1"}};
+  s.go(host, true);
+  CHECK(host.log == std::vector<std::string>{"install b c"});
+  CHECK(host.installed["a"] == "1.0");
+}
+
+TEST_CASE("the final re-probe fails a state that a later state undid", "[engine][apply]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - file: /etc/x\n        content: one\n"
+      "      - command: write /etc/x two\n");
+  FakeHost host;
+  auto out = s.go(host, true);
+  auto x = out.of("file[/etc/x]");
+  REQUIRE(x.size() == 2);
+  CHECK(x[0].status == StateStatus::changed);
+  CHECK(x[1].status == StateStatus::failed);
+  CHECK_THAT(x[1].summary, Catch::StartsWith("no longer converged at the end of the run"));
+  CHECK_THAT(x[1].summary, Catch::EndsWith("it now needs: update content"));
+  CHECK(out.run.hosts.at(0).failed == 1);
+  CHECK(out.run.exit_code(false) == ExitCode::failed);
+}
+
+TEST_CASE("plan shows a handler notified only by an unknown state as unknown, not a promise",
+          "[engine][plan][handlers]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - service: app\n        state: running\n"
+      "        notify: h\n    handlers:\n      - command: restart app\n        id: h\n");
+  FakeHost host;
+  auto out = s.go(host, false);
+  CHECK(out.of("service[app]").at(0).status == StateStatus::unknown);
+  REQUIRE(out.of("h").size() == 1);
+  CHECK(out.of("h")[0].status == StateStatus::unknown);
+  CHECK(out.of("h")[0].summary == "may run: notified if service[app] changes");
+}
+
+TEST_CASE("a handler with nothing to do reports ok and is no longer owed", "[engine][apply][handlers]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - file: /etc/f\n        content: \"1\"\n"
+      "        notify: h\n    handlers:\n      - command: make it\n        creates: /etc/made\n"
+      "        id: h\n");
+  FakeHost host;
+  host.files["/etc/made"] = "";
+  auto out = s.go(host, true);
+  REQUIRE(out.of("h").size() == 1);
+  CHECK(out.of("h")[0].status == StateStatus::ok);
+  CHECK(out.of("h")[0].summary == "nothing to do: /etc/made exists");
+  CHECK(host.count("cmd: make it") == 0);
+  CHECK_FALSE(s.owes("h"));
+}
+
+TEST_CASE("plan shows '?' when a requisite's change may fix what fails today, and apply agrees",
+          "[engine][plan]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - command: unlink /etc/x\n        id: fix\n"
+      "      - file: /etc/x\n        content: a\n        require: fix\n");
+  FakeHost host;
+  host.links.insert("/etc/x");
+  auto plan = s.go(host, false);
+  CHECK(plan.of("file[/etc/x]").at(0).status == StateStatus::unknown);
+  CHECK_THAT(plan.of("file[/etc/x]").at(0).summary, Catch::Contains("exists and is a link"));
+  CHECK(plan.of("file[/etc/x]").at(0).after == std::vector<std::string>{"fix"});
+  CHECK(plan.run.exit_code(true) == ExitCode::changes_pending);
+  auto apply = s.go(host, true);
+  CHECK(apply.of("file[/etc/x]").at(0).status == StateStatus::changed);
+  CHECK(host.files["/etc/x"] == "a");
+  CHECK(apply.run.exit_code(false) == ExitCode::ok);
+}
+
+TEST_CASE("plan with every host unreachable exits 3, never 0", "[engine][plan]") {
+  Scenario s("plays:\n  - hosts: all\n    states:\n      - file: /etc/f\n        content: x\n");
+  FakeHost host;
+  host.unreachable = true;
+  auto out = s.go(host, false);
+  CHECK(out.run.hosts.at(0).unreachable);
+  CHECK(out.run.exit_code(true) == ExitCode::unreachable);
+  CHECK(out.run.exit_code(false) == ExitCode::unreachable);
+  CHECK(out.events.empty());
+}
