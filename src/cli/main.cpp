@@ -1,6 +1,7 @@
 // forja: parse the command line and dispatch to one subcommand. Nothing else lives here.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <map>
 #include <string>
 
@@ -11,6 +12,8 @@
 
 int main(int argc, char** argv) {
   using namespace forja;
+  // A closed pipe (forja plan | head) is an error on write, not a death by signal.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "forja: agentless provisioning over SSH.\n"
       "Declare hosts (inventory) and their desired state (playbook); forja plans what differs,\n"

@@ -94,9 +94,20 @@ class HumanReport final : public RunReport {
       }
       lines.push_back(line);
     }
+    int unreachable = 0, failed = 0;
+    for (const auto& h : hosts) {
+      unreachable += h.unreachable ? 1 : 0;
+      failed += h.failed > 0 && !h.unreachable ? 1 : 0;
+    }
     if (m_mode == ReportMode::plan) {
-      lines.push_back(total_changed ? fmt::format("{} change(s) pending; run 'forja apply' to make them.", total_changed)
-                                    : std::string("No changes: every host is converged."));
+      if (total_changed) {
+        lines.push_back(fmt::format("{} change(s) pending; run 'forja apply' to make them.", total_changed));
+      } else if (unreachable || failed) {
+        lines.push_back("No changes found on the hosts that answered; nothing is known about " +
+                        fmt::format("{} unreachable and {} failed host(s).", unreachable, failed));
+      } else {
+        lines.push_back("No changes: every host is converged.");
+      }
     } else {
       lines.push_back(fmt::format("{} host(s) in {:.1f}s", hosts.size(), seconds));
     }
