@@ -73,3 +73,45 @@ lab_root_ssh() {
   shift
   lab_ssh root "$host" "$@"
 }
+
+# json_recap: from a --json event stream on stdin, one line per host:
+# "HOST ok=N changed=N failed=N skipped=N unreachable=true|false".
+json_recap() {
+  python3 -c 'import json, sys
+for line in sys.stdin:
+    line = line.strip()
+    if not line.startswith("{"): continue
+    e = json.loads(line)
+    if e.get("event") == "host_finished":
+        print("%s ok=%d changed=%d failed=%d skipped=%d unreachable=%s" % (e["host"], e["ok"], e["changed"], e["failed"], e["skipped"], str(e["unreachable"]).lower()))' | sort
+}
+
+# json_states STATUS: from a --json event stream on stdin, "HOST ID" for every state (not
+# handler) with that status ("changed", "ok", "will change", ...), sorted.
+json_states() {
+  python3 -c 'import json, sys
+for line in sys.stdin:
+    line = line.strip()
+    if not line.startswith("{"): continue
+    e = json.loads(line)
+    if e.get("event") == "state" and e["status"] == sys.argv[1]:
+        print(e["host"], e["id"])' "$1" | sort
+}
+
+# assert_unchanged JSON HOST...: every listed host (and no other) finished with ok states only.
+assert_unchanged() {
+  local json=$1 expected="" h
+  shift
+  for h in "$@"; do
+    expected+="$h "
+  done
+  local got
+  got=$(json_recap <<<"$json")
+  local want
+  want=$(for h in "$@"; do
+    local ok
+    ok=$(grep "^$h " <<<"$got" | sed -E 's/.* ok=([0-9]+) .*/\1/')
+    echo "$h ok=$ok changed=0 failed=0 skipped=0 unreachable=false"
+  done | sort)
+  [[ "$got" == "$want" ]] || fail "expected no change on $expected; recap:"$'\n'"$got"
+}
