@@ -191,11 +191,13 @@ class Firewall final : public Resource {
         if (!have_ports.covers(p)) { add.push_back("--add-port=" + p); opened.push_back(p); }
       auto plain = [&](const std::vector<std::string>& want, const std::vector<std::string>& got,
                        const char* flag) {
+        // Rich rules have blanks: shown in brackets.
+        auto shown = [&](const std::string& x) { return std::string(flag) == "rich-rule" ? "[" + x + "]" : x; };
         for (const auto& x : want)
-          if (!contains(got, x)) { add.push_back(std::string("--add-") + flag + "=" + x); opened.push_back(x); }
+          if (!contains(got, x)) { add.push_back(std::string("--add-") + flag + "=" + x); opened.push_back(shown(x)); }
         if (!m_exclusive) return;
         for (const auto& x : got)
-          if (!contains(want, x)) { remove.push_back(std::string("--remove-") + flag + "=" + x); closed.push_back(x); }
+          if (!contains(want, x)) { remove.push_back(std::string("--remove-") + flag + "=" + x); closed.push_back(shown(x)); }
       };
       if (m_exclusive) {
         for (const auto& p : have.ports)
