@@ -331,6 +331,17 @@ run plan maybe-handler
 expect "$out" "service[forja-not-installed]" unknown
 expect "$out" restart-it unknown "may run: notified if service[forja-not-installed] changes"
 
+# A later state that undoes an earlier one is caught by apply's final re-probe.
+book undone lab3 <<'EOF'
+- file: /srv/undone
+  content: "declared\n"
+- command: "echo overwritten > /srv/undone"
+EOF
+run apply undone
+[[ $rc == 1 ]] || fail "apply must fail when a later state undid an earlier one"
+expect "$out" "file[/srv/undone]" failed "no longer converged at the end of the run"
+[[ "$(on lab3 cat /srv/undone)" == overwritten ]] || fail "unexpected content of /srv/undone"
+
 # Located errors, exit 2, before any host is contacted: a forward require, a notify of a
 # handler no play for the host defines, two plays managing one file on one host.
 bad() { # bad NAME EXPECTED: the playbook on stdin is refused with exit 2 and the message

@@ -255,3 +255,26 @@ TEST_CASE("plan with every host unreachable exits 3, never 0", "[engine][plan]")
   CHECK(out.run.exit_code(false) == ExitCode::unreachable);
   CHECK(out.events.empty());
 }
+
+TEST_CASE("the owed-handler store keeps ids with newlines apart, privately, without their text",
+          "[engine][handlers]") {
+  char tmpl[] = "/tmp/forja-store-test-XXXXXX";
+  std::string dir = std::string(::mkdtemp(tmpl)) + "/state";
+  NotifyStore store(dir, "h1");
+  REQUIRE(store.add("restart\nweb"));
+  REQUIRE(store.add("restart"));
+  CHECK(store.owes("restart\nweb"));
+  CHECK(store.owes("restart"));
+  CHECK_FALSE(store.owes("web"));
+  REQUIRE(store.clear("restart\nweb"));
+  CHECK_FALSE(store.owes("restart\nweb"));
+  CHECK(store.owes("restart"));
+  auto file = dir + "/h1.owed-handlers";
+  CHECK((fs::status(file).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("restart") == std::string::npos);
+  CHECK(text.size() == 65);  // one sha256 and a newline
+  fs::remove_all(fs::path(dir).parent_path());
+}
