@@ -143,13 +143,19 @@ class HostRun {
   // Probe states [from, end) in one round trip and plan them again; with `facts`, the host's
   // facts are read in the same round trip and, when they changed, the states after `from`
   // that read facts are rebuilt and probed once more.
-  Result<void> probe_states(Transport& transport, std::size_t from, bool facts) {
+  enum class Reading { plan, after_change };
+
+  Result<void> probe_states(Transport& transport, std::size_t from, bool facts,
+                            Reading reading = Reading::plan) {
     auto& states = m_states.states;
     std::vector<Probe> probes;
     if (facts) probes.push_back(m_facts_source->probe);
     std::vector<std::size_t> counts;
     for (std::size_t i = from; i < states.size(); ++i) {
-      auto p = states[i].resource->probes(m_platform);
+      // The state just changed is read back as such; later ones are planned again.
+      auto p = i == from && reading == Reading::after_change
+                   ? states[i].resource->probes_after_change(m_platform)
+                   : states[i].resource->probes(m_platform);
       counts.push_back(p.size());
       probes.insert(probes.end(), p.begin(), p.end());
     }
@@ -421,7 +427,7 @@ class HostRun {
       // may have changed because of it.
       Change applied = s.change;
       bool facts = later_reads_facts_of(i);
-      if (auto r = probe_states(transport, i, facts); !r) return lost(r.error().message);
+      if (auto r = probe_states(transport, i, facts, Reading::after_change); !r) return lost(r.error().message);
       if (s.resource->converges() && (s.change.kind != ChangeKind::none || !s.error.empty())) {
         m_outcomes[i] = Outcome::failed;
         emit(s, StateStatus::failed,
@@ -533,7 +539,7 @@ class HostRun {
     for (std::size_t i = 0; i < states.size(); ++i) {
       if (m_outcomes[i] != Outcome::ok && m_outcomes[i] != Outcome::changed) continue;
       if (!states[i].resource->converges()) continue;
-      auto p = states[i].resource->probes(m_platform);
+      auto p = states[i].resource->probes_after_change(m_platform);
       checked.push_back(i);
       counts.push_back(p.size());
       probes.insert(probes.end(), p.begin(), p.end());

@@ -50,6 +50,11 @@ class Resource {
   virtual ~Resource() = default;
   // The probes whose outputs plan() receives, in the same order.
   [[nodiscard]] virtual std::vector<Probe> probes(const Platform& platform) const = 0;
+  // The same probes when reading the state back after a change (a service waits there to see
+  // that it stays up); plan() reads their outputs the same way.
+  [[nodiscard]] virtual std::vector<Probe> probes_after_change(const Platform& platform) const {
+    return probes(platform);
+  }
   // Desired state vs probe outputs.
   [[nodiscard]] virtual Result<Change> plan(const std::vector<ProbeOutput>& outputs,
                                             const Platform& platform) const = 0;

@@ -11,10 +11,10 @@ namespace forja {
 
 namespace {
 
-// $1 = unit. Running means active and staying active: a unit still starting is watched for up
-// to 3 s, and one that became active less than 2 s ago is read again a second later; if it
-// restarted or left the active state meanwhile, "stable=no" says so (a crash loop is not
-// running).
+// $1 = unit, $2 = "settle" when reading it back after a change. Running means active and
+// staying active: a unit still starting is watched for up to 3 s, and after a change one that
+// became active less than 2 s ago is read again a second later; if it restarted or left the
+// active state meanwhile, "stable=no" says so (a crash loop is not running).
 constexpr const char* k_systemd_probe = R"SH(u=$1
 props=LoadState,ActiveState,SubState,UnitFileState,NeedDaemonReload,NRestarts,ExecMainStatus,Result,ActiveEnterTimestampMonotonic
 show() {
@@ -31,7 +31,7 @@ n=0
 while [ "$state" = activating ] && [ "$sub" != auto-restart ] && [ $n -lt 10 ]; do
   sleep 0.3; show; n=$((n + 1))
 done
-if [ "$state" = active ]; then
+if [ "$state" = active ] && [ "$2" = settle ]; then
   read -r up rest < /proc/uptime
   if [ $((${up%.*} - ${enter:-0} / 1000000)) -lt 2 ]; then
     before=$restarts; sleep 1; show
@@ -63,10 +63,8 @@ class Service final : public Resource {
       : m_name(std::move(name)), m_state(std::move(state)), m_enabled(std::move(enabled)),
         m_action(std::move(action)) {}
 
-  std::vector<Probe> probes(const Platform& p) const override {
-    if (p.init_system == "systemd") return {Probe{{"sh", "-c", k_systemd_probe, "forja-service", m_name}}};
-    return {Probe{{"sh", "-c", k_plain_probe, "forja-service", m_name}}};
-  }
+  std::vector<Probe> probes(const Platform& p) const override { return probe(p, ""); }
+  std::vector<Probe> probes_after_change(const Platform& p) const override { return probe(p, "settle"); }
 
   Result<Change> plan(const std::vector<ProbeOutput>& outputs, const Platform& p) const override {
     bool systemd = p.init_system == "systemd";
@@ -153,6 +151,11 @@ class Service final : public Resource {
     change.summary = m_action + " " + m_name;
     change.commands.push_back(ctl(systemd, m_action == "reload" ? "reload" : "restart"));
     return change;
+  }
+
+  std::vector<Probe> probe(const Platform& p, const char* when) const {
+    if (p.init_system == "systemd") return {Probe{{"sh", "-c", k_systemd_probe, "forja-service", m_name, when}}};
+    return {Probe{{"sh", "-c", k_plain_probe, "forja-service", m_name}}};
   }
 
   Command ctl(bool systemd, const std::string& verb) const {
