@@ -1,0 +1,122 @@
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <string>
+
+#include "report/reporter.hpp"
+#include "report/run_report.hpp"
+#include "util/json.hpp"
+#include "util/shell.hpp"
+#include "util/text_masker.hpp"
+
+using namespace forja;
+
+namespace {
+
+// A Reporter writing to temporary files, and what it wrote there.
+class Captured {
+ public:
+  Captured() : m_out(std::tmpfile()), m_err(std::tmpfile()), m_reporter(m_out, m_err) {}
+  ~Captured() {
+    std::fclose(m_out);
+    std::fclose(m_err);
+  }
+  Captured(const Captured&) = delete;
+  Captured& operator=(const Captured&) = delete;
+
+  Reporter& reporter() { return m_reporter; }
+  std::string out() { return read(m_out); }
+  std::string err() { return read(m_err); }
+
+ private:
+  static std::string read(std::FILE* f) {
+    std::fflush(f);
+    std::rewind(f);
+    std::string text;
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) text.append(buffer, n);
+    return text;
+  }
+  std::FILE* m_out;
+  std::FILE* m_err;
+  Reporter m_reporter;
+};
+
+std::size_t count(std::string_view text, std::string_view needle) {
+  std::size_t n = 0;
+  for (auto pos = text.find(needle); pos != std::string_view::npos;
+       pos = text.find(needle, pos + 1))
+    ++n;
+  return n;
+}
+
+StateEvent event(std::string summary, std::string diff = "") {
+  StateEvent e;
+  e.host = "w1";
+  e.id = "file[/etc/app.conf]";
+  e.status = StateStatus::changed;
+  e.summary = std::move(summary);
+  e.diff = std::move(diff);
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("text masker hides every needle, overlapping ones behind one marker", "[util][mask]") {
+  TextMasker m("***");
+  CHECK(m.apply("nothing to hide") == "nothing to hide");
+  m.add("abcdef");
+  m.add("cdefgh");
+  m.add("xyz");
+  m.add("");
+  CHECK(m.apply("abcdefgh") == "***");
+  CHECK(m.apply("1 abcdef 2 cdefgh 3 xyz 4") == "1 *** 2 *** 3 *** 4");
+  CHECK(m.apply("xyzxyz") == "******");
+  CHECK(m.apply("ab cd xy") == "ab cd xy");
+}
+
+TEST_CASE("reporter masks a secret on stdout and stderr", "[report][secrets]") {
+  Captured c;
+  c.reporter().add_secret("hunter22");
+  c.reporter().add_secret("ab");  // too short to mask without garbling output
+  c.reporter().line("password is hunter22, twice: hunter22");
+  c.reporter().block({"a hunter22 b", "about"});
+  c.reporter().error_line("forja: error: w1: hunter22 rejected");
+  CHECK(c.out() == "password is ********, twice: ********\na ******** b\nabout\n");
+  CHECK(c.err() == "forja: error: w1: ******** rejected\n");
+}
+
+TEST_CASE("json output masks a secret containing a quote", "[report][secrets]") {
+  Captured c;
+  const std::string secret = "pa\"ss\\wo\trd\x01";
+  c.reporter().add_secret(secret);
+  auto report = make_run_report(ReportMode::apply, ReportFormat::json, false, c.reporter());
+  report->state(event("set password " + secret));
+  HostRecap recap;
+  recap.host = "w1";
+  recap.failed = 1;
+  recap.error = "w1: user[app]: chpasswd rejected " + secret;
+  report->host_finished(recap);
+  auto out = c.out();
+  CHECK(count(out, secret) == 0);
+  CHECK(count(out, "pa\\\"ss") == 0);
+  CHECK(count(out, json_string(secret).substr(1, 8)) == 0);
+  CHECK(count(out, R"("summary":"set password ********")") == 1);
+  CHECK(count(out, R"("error":"w1: user[app]: chpasswd rejected ********")") == 1);
+}
+
+TEST_CASE("errors mask a secret shell-quoted inside an argv", "[report][secrets]") {
+  Captured c;
+  const std::string secret = "it's-s3cret";
+  c.reporter().add_secret(secret);
+  const std::string error = "w1: cannot run " + shell_join({"chpasswd", secret}) + ": denied";
+  REQUIRE(count(error, secret) == 0);  // the quoting splits it: only the quoted form shows
+  c.reporter().error_line(error);
+  auto report = make_run_report(ReportMode::apply, ReportFormat::json, false, c.reporter());
+  HostRecap recap;
+  recap.host = "w1";
+  recap.error = error;
+  report->host_finished(recap);
+  CHECK(c.err() == "w1: cannot run chpasswd '********': denied\n");
+  CHECK(count(c.out(), "s3cret") == 0);
+  CHECK(count(c.out(), "chpasswd '********'") == 1);
+}
