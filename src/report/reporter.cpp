@@ -6,6 +6,7 @@
 
 #include "util/json.hpp"
 #include "util/shell.hpp"
+#include "util/text.hpp"
 
 namespace forja {
 
@@ -42,11 +43,21 @@ std::string shell_quoted(std::string_view text) {
 }  // namespace
 
 void Reporter::add_secret(std::string_view value) {
-  if (value.size() < 3) return;  // masking "a" or "1" everywhere would garble all output
+  constexpr std::size_t k_shortest = 3;  // masking "a" or "1" everywhere would garble all output
+  if (value.size() < k_shortest) return;
+  std::vector<std::string> parts{std::string(value)};
+  if (value.find('\n') != std::string_view::npos) {
+    for (const auto& line : split_lines(value)) {
+      auto part = trim(line);
+      if (part.size() >= k_shortest) parts.push_back(std::move(part));
+    }
+  }
   std::lock_guard lock(m_mutex);
-  const std::string shell = shell_quoted(value);
-  for (auto form : {std::string(value), json_escaped(value), shell, json_escaped(shell)}) {
-    m_secrets.add(std::move(form));
+  for (const auto& part : parts) {
+    const std::string shell = shell_quoted(part);
+    for (auto form : {part, json_escaped(part), shell, json_escaped(shell)}) {
+      m_secrets.add(std::move(form));
+    }
   }
 }
 

@@ -27,8 +27,10 @@ class Reporter {
 
   // Never print this value: every line written afterwards (stdout and stderr) shows "********"
   // in its place, in every form it can take there: as is, JSON-escaped (--json), shell-quoted
-  // (an argv in an error) and JSON-escaped shell-quoted. Values under 3 bytes are ignored:
-  // masking "a" everywhere would garble all output.
+  // (an argv in an error) and JSON-escaped shell-quoted. Each line of a multi-line value is
+  // masked alone too (a diff shows it line by line), in the same forms, once stripped of
+  // surrounding blanks. Values and lines under 3 bytes are not masked alone: masking "a"
+  // everywhere would garble all output (a short line stays masked within the whole value).
   void add_secret(std::string_view value);
   // `text` as it would be printed: every secret masked.
   [[nodiscard]] std::string masked(std::string_view text);

@@ -4,8 +4,10 @@
 
 #include "report/reporter.hpp"
 #include "report/run_report.hpp"
+#include "util/diff.hpp"
 #include "util/json.hpp"
 #include "util/shell.hpp"
+#include "util/text.hpp"
 #include "util/text_masker.hpp"
 
 using namespace forja;
@@ -119,4 +121,28 @@ TEST_CASE("errors mask a secret shell-quoted inside an argv", "[report][secrets]
   CHECK(c.err() == "w1: cannot run chpasswd '********': denied\n");
   CHECK(count(c.out(), "s3cret") == 0);
   CHECK(count(c.out(), "chpasswd '********'") == 1);
+}
+
+TEST_CASE("diff output masks every line of a multi-line secret", "[report][secrets]") {
+  const std::string secret =
+      "-----BEGIN KEY-----\nMIIEvQ\"IBADAN\nBgkqhkiG9w0B\nQ\n-----END KEY-----\n";
+  std::string content = "tls_key: |\n";
+  for (const auto& l : split_lines(secret)) content += "  " + l + "\n";
+  const std::string diff = unified_diff("", content, "/dev/null", "/etc/app/tls.yml");
+  for (auto format : {ReportFormat::human, ReportFormat::json}) {
+    Captured c;
+    c.reporter().add_secret(secret);
+    auto report = make_run_report(ReportMode::plan, format, false, c.reporter());
+    report->state(event("create", diff));
+    c.reporter().error_line("w1: bad key " + secret);
+    auto out = c.out();
+    for (auto line : {"BEGIN KEY", "MIIEvQ", "IBADAN", "BgkqhkiG9w0B", "END KEY"}) {
+      CHECK(count(out, line) == 0);
+    }
+    CHECK(count(out, "+  ********") == 4);
+    // A line under 3 bytes is not masked alone, or "Q" would vanish from all output...
+    CHECK(count(out, "+  Q") == 1);
+    // ...but the whole secret, short lines included, still is.
+    CHECK(c.err() == "w1: bad key ********\n");
+  }
 }
