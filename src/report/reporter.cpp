@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "util/diff.hpp"
 #include "util/json.hpp"
 #include "util/shell.hpp"
 #include "util/text.hpp"
@@ -66,6 +67,13 @@ std::string Reporter::masked_locked(std::string_view text) const { return m_secr
 std::string Reporter::masked(std::string_view text) {
   std::lock_guard lock(m_mutex);
   return masked_locked(text);
+}
+
+std::string Reporter::masked_diff(std::string_view diff) {
+  std::lock_guard lock(m_mutex);
+  if (m_secrets.empty()) return std::string(diff);
+  return mask_unified_diff(
+      diff, [this](std::string_view line) { return masked_locked(line); }, m_secrets.marker());
 }
 
 void Reporter::line(std::string_view raw) {

@@ -34,6 +34,9 @@ class Reporter {
   void add_secret(std::string_view value);
   // `text` as it would be printed: every secret masked.
   [[nodiscard]] std::string masked(std::string_view text);
+  // A unified diff as it must be printed: secrets masked, and the removed lines that held the
+  // old value of a masked line masked too (mask_unified_diff in util/diff.hpp has the rule).
+  [[nodiscard]] std::string masked_diff(std::string_view diff);
 
   [[nodiscard]] bool color() const { return m_color; }
   // Wrap text in an ANSI color (green, yellow, red, bold, dim) when color is on.

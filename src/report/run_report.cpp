@@ -57,7 +57,7 @@ class HumanReport final : public RunReport {
                                 r.paint(color, sigil), e.handler ? "handler " : "", e.id,
                                 r.paint(color, word), e.summary, after, time));
     if (!e.diff.empty()) {
-      for (const auto& l : split_lines(e.diff)) {
+      for (const auto& l : split_lines(r.masked_diff(e.diff))) {
         const char* c = l.starts_with("+") ? "green" : l.starts_with("-") ? "red" : "dim";
         if (l.starts_with("@@")) c = "cyan";
         lines.push_back("    " + r.paint(c, l));
@@ -124,8 +124,8 @@ class JsonReport final : public RunReport {
     m_out.line(fmt::format(
         R"({{"event":"{}","host":{},"id":{},"status":{},"summary":{},"diff":{},"after":{},"seconds":{:.3f}}})",
         e.handler ? "handler" : "state", json_string(e.host), json_string(e.id),
-        json_string(status_word(e.status, m_mode)), json_string(e.summary), json_string(e.diff),
-        after, e.seconds));
+        json_string(status_word(e.status, m_mode)), json_string(e.summary),
+        json_string(m_out.masked_diff(e.diff)), after, e.seconds));
   }
   void host_finished(const HostRecap& h) override {
     m_out.line(fmt::format(

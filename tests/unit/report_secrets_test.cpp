@@ -146,3 +146,76 @@ TEST_CASE("diff output masks every line of a multi-line secret", "[report][secre
     CHECK(c.err() == "w1: bad key ********\n");
   }
 }
+
+namespace {
+
+// The diff from `before` to `after` as the reporter prints it with `secret` registered.
+std::string masked_diff(const std::string& before, const std::string& after,
+                        const std::string& secret) {
+  Captured c;
+  c.reporter().add_secret(secret);
+  return c.reporter().masked_diff(unified_diff(before, after, "a", "b"));
+}
+
+}  // namespace
+
+TEST_CASE("diff output masks the old value of a secret that changes", "[report][secrets]") {
+  const std::string before = "port 6379\nrequirepass s3cr3t-old\nmaxmemory 1gb\n";
+  const std::string after = "port 6379\nrequirepass s3cr3t-new\nmaxmemory 1gb\n";
+  const std::string diff =
+      unified_diff(before, after, "/etc/redis.conf (on host)", "/etc/redis.conf (desired)");
+  for (auto mode : {ReportMode::plan, ReportMode::apply}) {
+    for (auto format : {ReportFormat::human, ReportFormat::json}) {
+      Captured c;
+      c.reporter().add_secret("s3cr3t-new");
+      auto report = make_run_report(mode, format, false, c.reporter());
+      report->state(event("update content", diff));
+      auto out = c.out();
+      CHECK(count(out, "s3cr3t") == 0);
+      CHECK(count(out, "-requirepass ********") == 1);
+      CHECK(count(out, "+requirepass ********") == 1);
+      CHECK(count(out, " port 6379") == 1);  // context stays readable
+    }
+  }
+}
+
+TEST_CASE("diff masking: a removed line is masked by the secret line of its change block",
+          "[report][secrets]") {
+  // Same position: the text around the secret on the added line is kept.
+  CHECK(masked_diff("a\npassword = \"old-pw\";\nb\n", "a\npassword = \"new-pw\";\nb\n", "new-pw") ==
+        "--- a\n+++ b\n@@ -1,3 +1,3 @@\n a\n+password = \"********\";\n"
+        "-password = \"********\";\n b\n");
+  // Not at the same position in the block: still the block's secret line that it resembles.
+  auto shifted = masked_diff("a\nrequirepass old-pw\nb\n",
+                             "a\nbind 0.0.0.0\nrequirepass new-pw\nb\n", "new-pw");
+  CHECK(count(shifted, "old-pw") == 0);
+  CHECK(count(shifted, "-requirepass ********") == 1);
+  CHECK(count(shifted, "+bind 0.0.0.0") == 1);
+  // A removed line of the block that does not look like the secret line is hidden whole.
+  auto whole = masked_diff("a\nold-pw\nb\n", "a\nrequirepass new-pw\nb\n", "new-pw");
+  CHECK(count(whole, "old-pw") == 0);
+  CHECK(count(whole, "\n-********\n") == 1);
+  // A removed line far from the secret line is masked when it starts like it.
+  std::string before = "requirepass old-pw\n", after;
+  for (int i = 0; i < 10; ++i) before += "line " + std::to_string(i) + "\n";
+  after = before.substr(before.find('\n') + 1) + "requirepass new-pw\n";
+  auto moved = masked_diff(before, after, "new-pw");
+  CHECK(count(moved, "old-pw") == 0);
+  CHECK(count(moved, "-requirepass ********") == 1);
+  // Removed lines with no secret nearby stay as they are.
+  auto plain = masked_diff("x\nkeep-me\n" + before, "x\n" + after, "new-pw");
+  CHECK(count(plain, "-keep-me") == 1);
+  // Without a secret in the added lines nothing is hidden.
+  CHECK(masked_diff("a\nold\n", "a\nnew\n", "absent") ==
+        unified_diff("a\nold\n", "a\nnew\n", "a", "b"));
+}
+
+TEST_CASE("diff masking hides every old line of a multi-line secret that changes",
+          "[report][secrets]") {
+  const std::string old_key = "-----BEGIN KEY-----\nAAAAold1\nBBBBold2\n-----END KEY-----\n";
+  const std::string new_key =
+      "-----BEGIN KEY-----\nCCCCnew1\nDDDDnew2\nEEEEnew3\n-----END KEY-----\n";
+  auto diff = masked_diff("x: 1\n" + old_key, "x: 1\n" + new_key, new_key);
+  for (auto old_line : {"AAAAold1", "BBBBold2"}) CHECK(count(diff, old_line) == 0);
+  for (auto new_line : {"CCCCnew1", "DDDDnew2", "EEEEnew3"}) CHECK(count(diff, new_line) == 0);
+}
