@@ -25,6 +25,7 @@ void add_playbook_options(CLI::App& sub, PlaybookOptions& o) {
 int run_playbook_command(const PlaybookOptions& o, bool apply) {
   auto book = load_playbook(o.playbook);
   if (!book) return report_error(book.error());
+  mark_secret_keys(*book);
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
   register_secrets(reporter(), *book, *inventory);
@@ -56,6 +57,7 @@ int run_verify_command(const PlaybookOptions& o) {
   if (book->verify.empty()) {
     return report_error({o.playbook + ": no verify: section to run", ExitCode::bad_input});
   }
+  mark_secret_keys(*book);
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
   register_secrets(reporter(), *book, *inventory);

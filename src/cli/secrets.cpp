@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "inventory/view.hpp"
+#include "util/secret_keys.hpp"
 
 namespace forja {
 
@@ -55,6 +56,12 @@ void register_secrets(Reporter& out, const Inventory& inventory,
 void register_secrets(Reporter& out, const Playbook& book, const Inventory& inventory) {
   register_vars(out, book.vars, book.secrets);
   register_secrets(out, inventory, book.secrets);
+}
+
+void mark_secret_keys() { set_secret_key_rule(is_secret_var); }
+
+void mark_secret_keys(const Playbook& book) {
+  for (const auto& name : book.secrets) add_secret_key(name);
 }
 
 }  // namespace forja

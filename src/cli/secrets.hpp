@@ -21,4 +21,10 @@ void register_secrets(Reporter& out, const Inventory& inventory,
 // The same for a playbook's vars and the inventory it runs on, `secrets:` marking names.
 void register_secrets(Reporter& out, const Playbook& book, const Inventory& inventory);
 
+// Errors echo the input line they blame before any value is registered: make them hide the
+// value of keys that look secret (is_secret_var), from the start of the process...
+void mark_secret_keys();
+// ...and of the keys a playbook lists under `secrets:` (for the files read after it).
+void mark_secret_keys(const Playbook& book);
+
 }  // namespace forja
