@@ -219,3 +219,48 @@ TEST_CASE("diff masking hides every old line of a multi-line secret that changes
   for (auto old_line : {"AAAAold1", "BBBBold2"}) CHECK(count(diff, old_line) == 0);
   for (auto new_line : {"CCCCnew1", "DDDDnew2", "EEEEnew3"}) CHECK(count(diff, new_line) == 0);
 }
+
+TEST_CASE("run reports mask secrets of every shape in summary, diff and error",
+          "[report][secrets]") {
+  const std::string plain = "plain-s3cret";
+  const std::string json_special = "a\"b\\SEC2\tc\x02";
+  const std::string quoted = "it's-SEC3";
+  const std::string multi_line = "SEC4a-line-one\nSEC4b-line-two\nZ";
+  const std::vector<std::string> leaks = {"s3cret", "SEC2",        "SEC3",         "SEC4a",
+                                          "SEC4b",  "old-value-1", "old-key-line", "b\\\\SEC2"};
+
+  StateEvent e = event("chpasswd failed: " + shell_join({"chpasswd", quoted}) + " said " + plain +
+                       " / " + json_special + "\n" + multi_line);
+  e.status = StateStatus::failed;
+  e.diff = unified_diff("conf\npass old-value-1\nkey:\n  old-key-line\n",
+                        "conf\npass " + plain + "\nkey:\n  SEC4a-line-one\n  SEC4b-line-two\n",
+                        "/etc/app.conf (on host)", "/etc/app.conf (desired)");
+  StateEvent changed = e;
+  changed.status = StateStatus::changed;
+  HostRecap recap;
+  recap.host = "w1";
+  recap.failed = 1;
+  recap.error = "w1: user[app]: " + json_special + " " + shell_join({"usermod", quoted}) + " " +
+                plain + " " + multi_line;
+
+  for (auto mode : {ReportMode::plan, ReportMode::apply}) {
+    for (auto format : {ReportFormat::human, ReportFormat::json}) {
+      Captured c;
+      for (const auto& s : {plain, json_special, quoted, multi_line}) c.reporter().add_secret(s);
+      auto report = make_run_report(mode, format, true, c.reporter());
+      report->host_started("w1", "debian 12");
+      report->state(e);
+      report->state(changed);
+      report->host_finished(recap);
+      report->recap({recap}, 1.5);
+      c.reporter().error_line("forja: error: " + recap.error);
+      const std::string all = c.out() + c.err();
+      CAPTURE(all);
+      for (const auto& leak : leaks) CHECK(count(all, leak) == 0);
+      CHECK(count(all, "-pass ********") >= 1);
+      CHECK(count(all, "+pass ********") >= 1);
+      CHECK(count(all, "'********'") >= 2);  // shell-quoted: quotes kept, content masked
+      CHECK(count(all, "********") >= 10);
+    }
+  }
+}
