@@ -98,10 +98,12 @@ TEST_CASE("echoed source lines hide what is nested under a secret key", "[util][
 TEST_CASE("a located error keeps its caret under the blamed column of the masked line",
           "[util][secrets]") {
   mark_keys();
-  const std::vector<std::string> lines = {"web1 db_password=hunter22 ansible_port=x"};
+  // One value longer than the mask, one shorter: the caret must move by both differences.
+  const std::vector<std::string> lines = {
+      "web1 db_password=hunter22-and-more api_token=tk ansible_port=x"};
   const int port_column = static_cast<int>(lines[0].find("ansible_port")) + 1;
   auto [line, caret] = echo_of(located_message({"inv.ini", 1, port_column}, "bad port", lines));
-  CHECK(line == "web1 db_password=******** ansible_port=x");
+  CHECK(line == "web1 db_password=******** api_token=******** ansible_port=x");
   CHECK(caret.size() == line.find("ansible_port") + 1);
   CHECK(caret.back() == '^');
   // Blamed inside the hidden value: the caret goes under its mask.
