@@ -5,6 +5,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "cli/secrets.hpp"
 #include "facts/facts.hpp"
 #include "report/reporter.hpp"
 #include "util/json.hpp"
@@ -24,6 +25,7 @@ struct FactsOptions {
 int run(const FactsOptions& o) {
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
+  register_secrets(reporter(), *inventory);
   auto hosts = inventory->match(o.pattern);
   if (!hosts) return report_error(hosts.error());
   std::vector<Result<HostFacts>> results(hosts->size(), fail("not run"));

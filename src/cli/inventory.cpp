@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/command.hpp"
+#include "cli/secrets.hpp"
 #include "inventory/load.hpp"
 #include "inventory/view.hpp"
 #include "report/reporter.hpp"
@@ -34,6 +35,7 @@ int run_inventory(const InventoryOptions& o) {
   }
   auto inv = load_inventory(o.path);
   if (!inv) return report_error(inv.error());
+  register_secrets(reporter(), *inv);
 
   if (!o.host.empty()) {
     const Host* h = inv->find_host(o.host);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "cli/secrets.hpp"
 #include "report/reporter.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
       "Declare hosts (inventory) and their desired state (playbook); forja plans what differs,\n"
       "applies only that, in parallel, then proves the result with health probes.",
       "forja"};
+  mark_secret_keys();  // before any input is read: errors echo the lines they blame
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("forja ") + FORJA_VERSION);
   app.footer("Run 'forja COMMAND --help' for the options of one command.");

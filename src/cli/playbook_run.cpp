@@ -1,14 +1,12 @@
 #include "cli/playbook_run.hpp"
 
-#include <algorithm>
-
+#include "cli/secrets.hpp"
 #include "engine/notify_store.hpp"
-#include "inventory/view.hpp"
-#include "report/reporter.hpp"
 #include "engine/runner.hpp"
 #include "facts/facts.hpp"
 #include "playbook/load.hpp"
 #include "probes/verify.hpp"
+#include "report/reporter.hpp"
 #include "report/run_report.hpp"
 #include "util/text.hpp"
 
@@ -25,33 +23,13 @@ void add_playbook_options(CLI::App& sub, PlaybookOptions& o) {
   sub.add_flag("--json", o.json, "A JSON event stream (one object per line) instead of text");
 }
 
-namespace {
-
-// Values of variables named like secrets (*password*, *secret*, *token*) or listed under the
-// playbook's `secrets:` are masked on every output path: plan diffs, logs, errors, JSON.
-void register_secrets(const YAML::Node& vars, const std::vector<std::string>& marked) {
-  if (!vars.IsMap()) return;
-  for (const auto& kv : vars) {
-    const auto& name = kv.first.Scalar();
-    bool secret = is_secret_var(name) || std::find(marked.begin(), marked.end(), name) != marked.end();
-    if (secret && kv.second.IsScalar()) reporter().add_secret(kv.second.Scalar());
-    if (kv.second.IsMap()) register_secrets(kv.second, marked);
-  }
-}
-
-void register_secrets(const Playbook& book, const Inventory& inventory) {
-  register_secrets(book.vars, book.secrets);
-  for (const auto& h : inventory.hosts) register_secrets(h.vars, book.secrets);
-}
-
-}  // namespace
-
 int run_playbook_command(const PlaybookOptions& o, bool apply) {
   auto book = load_playbook(o.playbook);
   if (!book) return report_error(book.error());
+  mark_secret_keys(*book);
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
-  register_secrets(*book, *inventory);
+  register_secrets(reporter(), *book, *inventory);
   RunOptions run;
   run.apply = apply && !o.check;
   run.forks = o.connect.forks;
@@ -83,9 +61,10 @@ int run_verify_command(const PlaybookOptions& o) {
   if (book->verify.empty()) {
     return report_error({o.playbook + ": no verify: section to run", ExitCode::bad_input});
   }
+  mark_secret_keys(*book);
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
-  register_secrets(*book, *inventory);
+  register_secrets(reporter(), *book, *inventory);
   auto connect = [&](const Host& h) { return make_transport(h, o.connect); };
   VerifyOptions options;
   options.timeout = std::chrono::seconds(o.verify_timeout);

@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "cli/secrets.hpp"
 #include "report/reporter.hpp"
 #include "util/parallel.hpp"
 #include "util/shell.hpp"
@@ -32,6 +33,7 @@ struct HostResult {
 int run(const RunOptions& o) {
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
+  register_secrets(reporter(), *inventory);
   auto hosts = inventory->match(o.pattern);
   if (!hosts) return report_error(hosts.error());
   // One word is a shell command line ("systemctl status x | head"); several are an argv.

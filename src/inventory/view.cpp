@@ -12,7 +12,14 @@ namespace {
 
 constexpr std::string_view k_mask = "********";
 
+// A copy of `node` with the value of every secret-looking key, at any depth (maps inside
+// lists too), shown as the mask.
 YAML::Node masked(const YAML::Node& node) {
+  if (node.IsSequence()) {
+    YAML::Node out(YAML::NodeType::Sequence);
+    for (const auto& item : node) out.push_back(masked(item));
+    return out;
+  }
   if (!node.IsMap()) return node;
   YAML::Node out(YAML::NodeType::Map);
   for (const auto& kv : node) {

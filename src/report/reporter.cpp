@@ -4,6 +4,11 @@
 
 #include <cstdlib>
 
+#include "util/diff.hpp"
+#include "util/json.hpp"
+#include "util/shell.hpp"
+#include "util/text.hpp"
+
 namespace forja {
 
 Reporter::Reporter(std::FILE* out, std::FILE* err) : m_out(out), m_err(err) {
@@ -18,20 +23,57 @@ void Reporter::clear_progress_locked() {
   }
 }
 
-void Reporter::add_secret(std::string value) {
-  if (value.size() < 3) return;  // masking "a" or "1" everywhere would garble all output
-  std::lock_guard lock(m_mutex);
-  m_secrets.push_back(std::move(value));
+namespace {
+
+// The text between the quotes json_string puts around `text`.
+std::string json_escaped(std::string_view text) {
+  auto quoted = json_string(text);
+  return quoted.substr(1, quoted.size() - 2);
 }
 
-std::string Reporter::masked_locked(std::string_view text) const {
-  std::string out(text);
-  for (const auto& secret : m_secrets) {
-    for (auto pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos + 8)) {
-      out.replace(pos, secret.size(), "********");
+// The text shell_quote makes of `text`, without the outer quotes it adds around unsafe words:
+// what shows between them is what must be hidden ('it'\''s' masks as '********').
+std::string shell_quoted(std::string_view text) {
+  auto quoted = shell_quote(text);
+  if (quoted.size() >= 2 && quoted.front() == '\'' && quoted.back() == '\'') {
+    return quoted.substr(1, quoted.size() - 2);
+  }
+  return quoted;
+}
+
+}  // namespace
+
+void Reporter::add_secret(std::string_view value) {
+  constexpr std::size_t k_shortest = 3;  // masking "a" or "1" everywhere would garble all output
+  if (value.size() < k_shortest) return;
+  std::vector<std::string> parts{std::string(value)};
+  if (value.find('\n') != std::string_view::npos) {
+    for (const auto& line : split_lines(value)) {
+      auto part = trim(line);
+      if (part.size() >= k_shortest) parts.push_back(std::move(part));
     }
   }
-  return out;
+  std::lock_guard lock(m_mutex);
+  for (const auto& part : parts) {
+    const std::string shell = shell_quoted(part);
+    for (auto form : {part, json_escaped(part), shell, json_escaped(shell)}) {
+      m_secrets.add(std::move(form));
+    }
+  }
+}
+
+std::string Reporter::masked_locked(std::string_view text) const { return m_secrets.apply(text); }
+
+std::string Reporter::masked(std::string_view text) {
+  std::lock_guard lock(m_mutex);
+  return masked_locked(text);
+}
+
+std::string Reporter::masked_diff(std::string_view diff) {
+  std::lock_guard lock(m_mutex);
+  if (m_secrets.empty()) return std::string(diff);
+  return mask_unified_diff(
+      diff, [this](std::string_view line) { return masked_locked(line); }, m_secrets.marker());
 }
 
 void Reporter::line(std::string_view raw) {

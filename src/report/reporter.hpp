@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/text_masker.hpp"
+
 namespace forja {
 
 // The one place that prints. Whole lines (or whole blocks) are written atomically, so output
@@ -23,8 +25,18 @@ class Reporter {
   // Show a transient status line on a terminal (nothing when stderr is not a terminal).
   void progress(std::string_view text);
 
-  // Never print this value: every line written afterwards shows "********" in its place.
-  void add_secret(std::string value);
+  // Never print this value: every line written afterwards (stdout and stderr) shows "********"
+  // in its place, in every form it can take there: as is, JSON-escaped (--json), shell-quoted
+  // (an argv in an error) and JSON-escaped shell-quoted. Each line of a multi-line value is
+  // masked alone too (a diff shows it line by line), in the same forms, once stripped of
+  // surrounding blanks. Values and lines under 3 bytes are not masked alone: masking "a"
+  // everywhere would garble all output (a short line stays masked within the whole value).
+  void add_secret(std::string_view value);
+  // `text` as it would be printed: every secret masked.
+  [[nodiscard]] std::string masked(std::string_view text);
+  // A unified diff as it must be printed: secrets masked, and the removed lines that held the
+  // old value of a masked line masked too (mask_unified_diff in util/diff.hpp has the rule).
+  [[nodiscard]] std::string masked_diff(std::string_view diff);
 
   [[nodiscard]] bool color() const { return m_color; }
   // Wrap text in an ANSI color (green, yellow, red, bold, dim) when color is on.
@@ -33,7 +45,7 @@ class Reporter {
  private:
   void clear_progress_locked();
   [[nodiscard]] std::string masked_locked(std::string_view text) const;
-  std::vector<std::string> m_secrets;
+  TextMasker m_secrets{"********"};
   std::mutex m_mutex;
   std::FILE* m_out;
   std::FILE* m_err;

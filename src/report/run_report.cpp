@@ -24,15 +24,16 @@ const char* status_word(StateStatus s, ReportMode mode) {
 
 class HumanReport final : public RunReport {
  public:
-  HumanReport(ReportMode mode, bool verbose) : m_mode(mode), m_verbose(verbose) {}
+  HumanReport(ReportMode mode, bool verbose, Reporter& out)
+      : m_mode(mode), m_verbose(verbose), m_out(out) {}
 
   void host_started(const std::string& host, const std::string& platform) override {
-    if (m_mode == ReportMode::apply) reporter().progress(host + ": " + platform);
+    if (m_mode == ReportMode::apply) m_out.progress(host + ": " + platform);
   }
 
   void state(const StateEvent& e) override {
     if (e.status == StateStatus::ok && !m_verbose) return;
-    auto& r = reporter();
+    auto& r = m_out;
     const char* color = e.status == StateStatus::ok        ? "green"
                         : e.status == StateStatus::failed  ? "red"
                         : e.status == StateStatus::skipped ? "dim"
@@ -56,7 +57,7 @@ class HumanReport final : public RunReport {
                                 r.paint(color, sigil), e.handler ? "handler " : "", e.id,
                                 r.paint(color, word), e.summary, after, time));
     if (!e.diff.empty()) {
-      for (const auto& l : split_lines(e.diff)) {
+      for (const auto& l : split_lines(r.masked_diff(e.diff))) {
         const char* c = l.starts_with("+") ? "green" : l.starts_with("-") ? "red" : "dim";
         if (l.starts_with("@@")) c = "cyan";
         lines.push_back("    " + r.paint(c, l));
@@ -68,7 +69,7 @@ class HumanReport final : public RunReport {
   void host_finished(const HostRecap&) override {}
 
   void recap(const std::vector<HostRecap>& hosts, double seconds) override {
-    auto& r = reporter();
+    auto& r = m_out;
     std::size_t width = 4;
     for (const auto& h : hosts) width = std::max(width, h.host.size());
     std::vector<std::string> lines{"", r.paint("bold", m_mode == ReportMode::plan ? "PLAN" : "RECAP")};
@@ -117,44 +118,48 @@ class HumanReport final : public RunReport {
  private:
   ReportMode m_mode;
   bool m_verbose;
+  Reporter& m_out;
 };
 
 class JsonReport final : public RunReport {
  public:
-  explicit JsonReport(ReportMode mode) : m_mode(mode) {}
+  JsonReport(ReportMode mode, Reporter& out) : m_mode(mode), m_out(out) {}
   void host_started(const std::string& host, const std::string& platform) override {
-    reporter().line(fmt::format(R"({{"event":"host_started","host":{},"platform":{}}})",
-                                json_string(host), json_string(platform)));
+    m_out.line(fmt::format(R"({{"event":"host_started","host":{},"platform":{}}})",
+                           json_string(host), json_string(platform)));
   }
   void state(const StateEvent& e) override {
     std::string after = "[";
     for (const auto& a : e.after) after += (after.size() > 1 ? "," : "") + json_string(a);
     after += "]";
-    reporter().line(fmt::format(
+    m_out.line(fmt::format(
         R"({{"event":"{}","host":{},"id":{},"status":{},"summary":{},"diff":{},"after":{},"seconds":{:.3f}}})",
         e.handler ? "handler" : "state", json_string(e.host), json_string(e.id),
-        json_string(status_word(e.status, m_mode)), json_string(e.summary), json_string(e.diff),
-        after, e.seconds));
+        json_string(status_word(e.status, m_mode)), json_string(e.summary),
+        json_string(m_out.masked_diff(e.diff)), after, e.seconds));
   }
   void host_finished(const HostRecap& h) override {
-    reporter().line(fmt::format(
+    m_out.line(fmt::format(
         R"({{"event":"host_finished","host":{},"ok":{},"changed":{},"failed":{},"skipped":{},"unreachable":{},"error":{},"seconds":{:.3f}}})",
         json_string(h.host), h.ok, h.changed, h.failed, h.skipped, h.unreachable ? "true" : "false",
         json_string(h.error), h.seconds));
   }
   void recap(const std::vector<HostRecap>& hosts, double seconds) override {
-    reporter().line(fmt::format(R"({{"event":"recap","hosts":{},"seconds":{:.3f}}})", hosts.size(), seconds));
+    m_out.line(
+        fmt::format(R"({{"event":"recap","hosts":{},"seconds":{:.3f}}})", hosts.size(), seconds));
   }
 
  private:
   ReportMode m_mode;
+  Reporter& m_out;
 };
 
 }  // namespace
 
-std::unique_ptr<RunReport> make_run_report(ReportMode mode, ReportFormat format, bool verbose) {
-  if (format == ReportFormat::json) return std::make_unique<JsonReport>(mode);
-  return std::make_unique<HumanReport>(mode, verbose);
+std::unique_ptr<RunReport> make_run_report(ReportMode mode, ReportFormat format, bool verbose,
+                                           Reporter& out) {
+  if (format == ReportFormat::json) return std::make_unique<JsonReport>(mode, out);
+  return std::make_unique<HumanReport>(mode, verbose, out);
 }
 
 }  // namespace forja

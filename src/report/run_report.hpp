@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "report/reporter.hpp"
+
 namespace forja {
 
 enum class StateStatus { ok, changed, failed, skipped, will_change, unknown };
@@ -44,8 +46,8 @@ class RunReport {
 enum class ReportMode { plan, apply };
 enum class ReportFormat { human, json };
 
-// verbose: also show states that need no change, with the reason.
+// verbose: also show states that need no change, with the reason. Everything goes through `out`.
 [[nodiscard]] std::unique_ptr<RunReport> make_run_report(ReportMode mode, ReportFormat format,
-                                                         bool verbose);
+                                                         bool verbose, Reporter& out = reporter());
 
 }  // namespace forja

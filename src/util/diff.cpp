@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "util/text.hpp"
@@ -98,6 +99,100 @@ std::string unified_diff(std::string_view before, std::string_view after,
   }
   if (!before.empty() && before.back() != '\n') out += "\\ No newline at end of before\n";
   if (!after.empty() && after.back() != '\n') out += "\\ No newline at end of after\n";
+  return out;
+}
+
+namespace {
+
+// What an added line that holds hidden text still shows: before its first marker and after
+// its last one (without the '+').
+struct Shown {
+  std::string lead;
+  std::string tail;
+  // `removed` (a "-" line) hidden like this added line, or nothing when it does not start
+  // with lead and end with tail.
+  [[nodiscard]] std::optional<std::string> hide(std::string_view removed,
+                                                std::string_view marker) const {
+    auto text = removed.substr(1);
+    if (text.size() < lead.size() + tail.size() || !text.starts_with(lead) || !text.ends_with(tail))
+      return std::nullopt;
+    return "-" + lead + std::string(marker) + tail;
+  }
+};
+
+}  // namespace
+
+std::string mask_unified_diff(std::string_view diff,
+                              const std::function<std::string(std::string_view)>& mask,
+                              std::string_view marker) {
+  const auto raw = split_lines(diff);
+  std::vector<std::string> shown;
+  shown.reserve(raw.size());
+  for (const auto& line : raw) shown.push_back(mask(line));
+  // Lines before the first hunk header are the ---/+++ labels, not removed or added lines.
+  std::size_t first_hunk = 0;
+  while (first_hunk < raw.size() && !raw[first_hunk].starts_with("@@")) ++first_hunk;
+  auto is_change = [&](std::size_t i) {
+    return i >= first_hunk && (raw[i].starts_with("-") || raw[i].starts_with("+"));
+  };
+  auto shown_of = [&](std::size_t i) {
+    const auto first = shown[i].find(marker);
+    if (first == std::string::npos) return Shown{};
+    const auto last = shown[i].rfind(marker);
+    return Shown{shown[i].substr(1, first - 1), shown[i].substr(last + marker.size())};
+  };
+
+  std::vector<Shown> anywhere;  // added lines that hide text and start with enough to go by
+  for (std::size_t i = first_hunk; i < raw.size(); ++i) {
+    if (!raw[i].starts_with("+") || shown[i] == raw[i]) continue;
+    auto s = shown_of(i);
+    if (trim(s.lead).size() >= 3) anywhere.push_back(std::move(s));
+  }
+
+  std::vector<bool> hidden(raw.size(), false);
+  for (std::size_t begin = first_hunk; begin < raw.size();) {
+    if (!is_change(begin)) {
+      ++begin;
+      continue;
+    }
+    std::size_t end = begin;
+    while (end < raw.size() && is_change(end)) ++end;
+    std::vector<std::size_t> removed, added, secret_added;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (raw[i].starts_with("-")) {
+        removed.push_back(i);
+      } else {
+        added.push_back(i);
+        if (shown[i] != raw[i]) secret_added.push_back(i);
+      }
+    }
+    if (!secret_added.empty()) {
+      for (std::size_t k = 0; k < removed.size(); ++k) {
+        const std::size_t i = removed[k];
+        // The k-th added line of the block is the likeliest counterpart: try it first.
+        std::vector<std::size_t> candidates = secret_added;
+        if (k < added.size() && shown[added[k]] != raw[added[k]])
+          candidates.insert(candidates.begin(), added[k]);
+        std::optional<std::string> masked;
+        for (std::size_t c = 0; c < candidates.size() && !masked; ++c)
+          masked = shown_of(candidates[c]).hide(raw[i], marker);
+        shown[i] = masked.value_or("-" + std::string(marker));
+        hidden[i] = true;
+      }
+    }
+    begin = end;
+  }
+  for (std::size_t i = first_hunk; i < raw.size(); ++i) {
+    if (hidden[i] || !raw[i].starts_with("-")) continue;
+    for (const auto& s : anywhere) {
+      if (auto masked = s.hide(raw[i], marker)) {
+        shown[i] = *masked;
+        break;
+      }
+    }
+  }
+  std::string out;
+  for (const auto& line : shown) out += line + "\n";
   return out;
 }
 

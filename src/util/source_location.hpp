@@ -17,7 +17,8 @@ struct SourceLocation {
 };
 
 // "FILE:LINE:COL: what", then the source line and a caret under the column when `lines`
-// (the file's text split into lines) holds that line.
+// (the file's text split into lines) holds that line. The values of secret keys on that line
+// are shown as "********" (see util/secret_keys.hpp).
 [[nodiscard]] std::string located_message(const SourceLocation& at, std::string_view what,
                                           std::span<const std::string> lines = {});
 

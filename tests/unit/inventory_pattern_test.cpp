@@ -2,6 +2,7 @@
 
 #include "inventory/load.hpp"
 #include "inventory/view.hpp"
+#include "util/text.hpp"
 
 using namespace forja;
 
@@ -87,6 +88,26 @@ TEST_CASE("secret-looking vars are masked in host details and JSON", "[inventory
   CHECK(is_secret_var("API_TOKEN"));
   CHECK(is_secret_var("client_secret"));
   CHECK_FALSE(is_secret_var("flask_port"));
+}
+
+TEST_CASE("secret-looking keys inside lists are masked in host details and JSON",
+          "[inventory][view][secrets]") {
+  auto inv = parse_yaml_inventory("inv.yml", R"(
+hosts:
+  w1:
+    vars: {users: [{name: alice, password: alice-pw}, [{api_token: deep-tok}]]}
+)");
+  REQUIRE(inv);
+  const Host* w1 = inv->find_host("w1");
+  auto details = join(host_details(*w1), "\n");
+  auto json = host_json(*w1);
+  for (const auto& text : {details, json}) {
+    CHECK(text.find("alice-pw") == std::string::npos);
+    CHECK(text.find("deep-tok") == std::string::npos);
+    CHECK(text.find("alice") != std::string::npos);
+  }
+  CHECK(details.find("password: ********") != std::string::npos);
+  CHECK(json.find(R"("api_token":"********")") != std::string::npos);
 }
 
 TEST_CASE("the host table shows address:port, user, become and groups", "[inventory][view]") {
