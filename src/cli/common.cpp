@@ -1,7 +1,6 @@
 #include "cli/common.hpp"
 
 #include <csignal>
-#include <cstdlib>
 #include <unistd.h>
 
 #include "engine/runner.hpp"
@@ -26,16 +25,7 @@ Result<Inventory> load_inventory_option(const ConnectOptions& o) {
     return bad_input(
         "no inventory given: pass -i FILE (e.g. -i inventories/lab.yml) or set FORJA_INVENTORY");
   }
-  auto inventory = load_inventory(o.inventory);
-  if (!inventory) return inventory;
-  // SSH and sudo passwords are secrets: masked on every output path.
-  for (const auto& h : inventory->hosts) {
-    for (const auto* env : {&h.connection.password_env, &h.connection.become_password_env}) {
-      if (env->empty()) continue;
-      if (const char* value = std::getenv(env->c_str())) reporter().add_secret(value);
-    }
-  }
-  return inventory;
+  return load_inventory(o.inventory);
 }
 
 std::unique_ptr<Transport> make_transport(const Host& host, const ConnectOptions& o) {
