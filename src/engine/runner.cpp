@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -140,36 +141,53 @@ class HostRun {
     return facts;
   }
 
-  // Probe states [from, end) in one round trip and plan them again; with `facts`, the host's
-  // facts are read in the same round trip and, when they changed, the states after `from`
-  // that read facts are rebuilt and probed once more.
   enum class Reading { plan, after_change };
 
-  Result<void> probe_states(Transport& transport, std::size_t from, bool facts,
-                            Reading reading = Reading::plan) {
-    auto& states = m_states.states;
+  // The probes of states [from, end) (the host's facts first, when asked), with how many
+  // each state has. The state at `from` is read back as just changed when `reading` says so.
+  struct ProbeSet {
+    std::size_t from = 0;
+    bool facts = false;
     std::vector<Probe> probes;
-    if (facts) probes.push_back(m_facts_source->probe);
     std::vector<std::size_t> counts;
+  };
+  ProbeSet probes_from(std::size_t from, bool facts, Reading reading) const {
+    const auto& states = m_states.states;
+    ProbeSet set{from, facts, {}, {}};
+    if (facts) set.probes.push_back(m_facts_source->probe);
     for (std::size_t i = from; i < states.size(); ++i) {
-      // The state just changed is read back as such; later ones are planned again.
       auto p = i == from && reading == Reading::after_change
                    ? states[i].resource->probes_after_change(m_platform)
                    : states[i].resource->probes(m_platform);
-      counts.push_back(p.size());
-      probes.insert(probes.end(), p.begin(), p.end());
+      set.counts.push_back(p.size());
+      set.probes.insert(set.probes.end(), p.begin(), p.end());
     }
-    if (probes.empty()) {
-      for (std::size_t i = from; i < states.size(); ++i) plan_from(states[i], {});
-      return {};
+    return set;
+  }
+
+  // Probe states [from, end) in one round trip and plan them again (see take_outputs).
+  Result<void> probe_states(Transport& transport, std::size_t from, bool facts,
+                            Reading reading = Reading::plan) {
+    auto set = probes_from(from, facts, reading);
+    std::vector<ProbeOutput> outputs;
+    if (!set.probes.empty()) {
+      auto got = transport.probe(set.probes, Privilege::become);
+      if (!got) return std::unexpected(got.error());
+      outputs = std::move(*got);
     }
-    auto outputs = transport.probe(probes, Privilege::become);
-    if (!outputs) return std::unexpected(outputs.error());
+    return take_outputs(transport, set, outputs);
+  }
+
+  // Plan the states of `set` from their probes' outputs. When the facts were read too and
+  // changed, the later states that read facts are rebuilt and probed once more.
+  Result<void> take_outputs(Transport& transport, const ProbeSet& set,
+                            const std::vector<ProbeOutput>& outputs) {
+    auto& states = m_states.states;
     std::size_t k = 0;
     bool facts_changed = false;
-    if (facts) {
+    if (set.facts) {
       auto before = m_facts_dump;
-      auto fresh = m_facts_source->parse((*outputs)[k++]);
+      auto fresh = m_facts_source->parse(outputs.at(k++));
       if (fresh) {
         m_platform = fresh->platform;
         m_facts_dump = YAML::Dump(fresh->facts);
@@ -179,16 +197,16 @@ class HostRun {
         }
       }
     }
-    for (std::size_t i = from; i < states.size(); ++i) {
-      std::size_t n = counts[i - from];
-      plan_from(states[i], {outputs->begin() + static_cast<long>(k),
-                            outputs->begin() + static_cast<long>(k + n)});
+    for (std::size_t i = set.from; i < states.size(); ++i) {
+      std::size_t n = set.counts[i - set.from];
+      plan_from(states[i], {outputs.begin() + static_cast<long>(k),
+                            outputs.begin() + static_cast<long>(k + n)});
       k += n;
     }
     refuse_removals_of_declared_packages();
     if (!facts_changed) return {};
     bool rebuilt = false;
-    for (std::size_t i = from + 1; i < states.size(); ++i) {
+    for (std::size_t i = set.from + 1; i < states.size(); ++i) {
       if (states[i].facts_read.empty()) continue;
       auto fresh = rebuild_state(states[i], m_context);
       if (!fresh) {
@@ -198,7 +216,41 @@ class HostRun {
       states[i] = std::move(*fresh);
       rebuilt = true;
     }
-    return rebuilt ? probe_states(transport, from + 1, false) : Result<void>{};
+    return rebuilt ? probe_states(transport, set.from + 1, false) : Result<void>{};
+  }
+
+  // Run state i's commands and, when they all succeed, read it and every later state back:
+  // one round trip. A transport failure is an Error; a failed command is its message.
+  Result<std::optional<std::string>> run_and_read_back(Transport& transport, std::size_t i,
+                                                       std::vector<Command> commands, bool facts) {
+    const auto& s = m_states.states[i];
+    for (auto& c : commands)
+      if (s.timeout.count() > 0) c.timeout = s.timeout;
+    bool one_privilege = std::all_of(commands.begin(), commands.end(),
+                                     [](auto& c) { return c.privilege == Privilege::become; });
+    if (!one_privilege) {
+      if (auto ran = run_commands(transport, commands, s.timeout); !ran) {
+        if (ran.error().code == ExitCode::unreachable) return std::unexpected(ran.error());
+        return ran.error().message;
+      }
+      if (auto r = probe_states(transport, i, facts, Reading::after_change); !r) return std::unexpected(r.error());
+      return std::nullopt;
+    }
+    auto set = probes_from(i, facts, Reading::after_change);
+    auto batch = transport.run_then_probe(commands, set.probes, Privilege::become);
+    if (!batch) {
+      if (batch.error().code == ExitCode::unreachable) return std::unexpected(batch.error());
+      return batch.error().message;
+    }
+    if (!batch->probes) {
+      const auto& failed = batch->commands.back();
+      const auto& command = commands[batch->commands.size() - 1];
+      auto detail = last_lines(failed.out, 6);
+      return command_name(command) + " exited " + std::to_string(failed.exit_status) +
+             (detail.empty() ? "" : ": " + detail);
+    }
+    if (auto r = take_outputs(transport, set, *batch->probes); !r) return std::unexpected(r.error());
+    return std::nullopt;
   }
 
   void plan_from(PlannedState& s, const std::vector<ProbeOutput>& outputs) {
@@ -400,34 +452,45 @@ class HostRun {
         others = transaction_partners(i);
         if (!others.empty()) commands = transaction_commands(i, others);
       }
-      auto ran = run_commands(transport, commands, s.timeout);
-      if (!ran && !others.empty()) {
+      // What the change owes is recorded before it is made: the commands and the read-back
+      // are one round trip, and if the connection drops during it nobody can say whether the
+      // change happened. A restart too many is better than one lost; a command that failed
+      // takes its notifications back.
+      auto recorded = record_notifications(s);
+      for (auto j : others) {
+        auto more = record_notifications(states[j]);
+        recorded.insert(recorded.end(), more.begin(), more.end());
+      }
+      // Commands and the read-back of this and every later state in one round trip: this
+      // one must now be converged, later plans may have changed because of it.
+      Change applied = s.change;
+      bool facts = later_reads_facts_of(i);
+      auto ran = run_and_read_back(transport, i, commands, facts);
+      if (ran && *ran && !others.empty()) {
         // The merged transaction failed: blame nobody else, install this state's own alone.
+        unrecord(recorded);
+        recorded = record_notifications(s);
         others.clear();
-        ran = run_commands(transport, s.change.commands, s.timeout);
+        ran = run_and_read_back(transport, i, applied.commands, facts);
       }
       if (!ran) {
         m_outcomes[i] = Outcome::failed;
         emit(s, StateStatus::failed, summary + ": " + ran.error().message, since(t0));
-        if (ran.error().code == ExitCode::unreachable) return lost(ran.error().message);
+        return lost(ran.error().message);
+      }
+      if (*ran) {
+        unrecord(recorded);
+        m_outcomes[i] = Outcome::failed;
+        s.change = std::move(applied);
+        emit(s, StateStatus::failed, summary + ": " + **ran, since(t0));
         continue;
       }
-      // The change is made: what it owes is recorded before anything else can fail.
-      record_notifications(s);
-      for (auto j : others) {
-        merged[j] = s.id;
-        record_notifications(states[j]);
-      }
+      for (auto j : others) merged[j] = s.id;
       if (!others.empty()) {
         std::vector<std::string> ids;
         for (auto j : others) ids.push_back(states[j].id);
         summary += " (one transaction with " + join(ids) + ")";
       }
-      // Read this and every later state again: this one must now be converged, later plans
-      // may have changed because of it.
-      Change applied = s.change;
-      bool facts = later_reads_facts_of(i);
-      if (auto r = probe_states(transport, i, facts, Reading::after_change); !r) return lost(r.error().message);
       if (s.resource->converges() && (s.change.kind != ChangeKind::none || !s.error.empty())) {
         m_outcomes[i] = Outcome::failed;
         emit(s, StateStatus::failed,
@@ -441,8 +504,11 @@ class HostRun {
       emit(s, StateStatus::changed, summary, since(t0));
     }
     if (m_recap.interrupted) return;
-    run_handlers(transport);
-    if (!m_recap.interrupted) final_check(transport);
+    bool handlers_ran = run_handlers(transport);
+    // Nothing changed since the plan read every state: no need to read them again.
+    bool changed = handlers_ran || std::any_of(m_outcomes.begin(), m_outcomes.end(),
+                                               [](Outcome o) { return o == Outcome::changed; });
+    if (!m_recap.interrupted && changed) final_check(transport);
   }
 
   void lost(const std::string& why) {
@@ -485,29 +551,46 @@ class HostRun {
     return package_install_commands(m_platform, names, refresh);
   }
 
-  void record_notifications(const PlannedState& s) {
+  // Record what a change of `s` owes; returns the handlers that were not owed before.
+  std::vector<std::string> record_notifications(const PlannedState& s) {
     std::set<std::string> ids(s.notify.begin(), s.notify.end());
     for (const auto& h : m_states.handlers)
       if (std::find(h.watch.begin(), h.watch.end(), s.id) != h.watch.end()) ids.insert(h.id);
+    std::vector<std::string> added;
     for (const auto& id : ids) {
+      if (m_store.owes(id)) continue;
       if (auto r = m_store.add(id); !r) {
         m_recap.error = r.error().message;
         ++m_recap.failed;
+      } else {
+        added.push_back(id);
       }
     }
+    return added;
   }
 
-  void run_handlers(Transport& transport) {
+  // Take back notifications recorded for a change that did not happen.
+  void unrecord(const std::vector<std::string>& ids) {
+    for (const auto& id : ids)
+      if (auto r = m_store.clear(id); !r) m_recap.error = r.error().message;
+  }
+
+  // Run the owed handlers; true when one of them ran commands.
+  bool run_handlers(Transport& transport) {
+    bool ran_any = false;
     for (auto& h : m_states.handlers) {
       if (!m_store.owes(h.id)) continue;
       if (g_interrupted) {
         m_recap.interrupted = true;
-        return;
+        return ran_any;
       }
       auto t0 = Clock::now();
       auto probes = h.resource->probes(m_platform);
       auto outputs = transport.probe(probes, Privilege::become);
-      if (!outputs) return lost(outputs.error().message);
+      if (!outputs) {
+        lost(outputs.error().message);
+        return ran_any;
+      }
       plan_from(h, *outputs);
       if (!h.error.empty()) {
         emit(h, StateStatus::failed, h.error, since(t0));
@@ -518,15 +601,20 @@ class HostRun {
         emit(h, StateStatus::ok, "nothing to do: " + h.change.summary, since(t0));
         continue;
       }
+      ran_any = true;
       auto ran = run_commands(transport, h.change.commands, h.timeout);
       if (!ran) {
         emit(h, StateStatus::failed, h.change.summary + ": " + ran.error().message, since(t0));
-        if (ran.error().code == ExitCode::unreachable) return lost(ran.error().message);
+        if (ran.error().code == ExitCode::unreachable) {
+          lost(ran.error().message);
+          return ran_any;
+        }
         continue;
       }
       if (auto c = m_store.clear(h.id); !c) m_recap.error = c.error().message;
       emit(h, StateStatus::changed, h.change.summary, since(t0));
     }
+    return ran_any;
   }
 
   // One more read of every state that applied: a later state, a handler or a package

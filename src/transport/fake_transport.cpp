@@ -15,23 +15,36 @@ Result<void> FakeTransport::connect() {
 Result<ExecResult> FakeTransport::exec(const Command& command) {
   if (auto c = connect(); !c) return std::unexpected(c.error());
   ++m_round_trips;
+  if (m_counter) ++*m_counter;
   m_commands.push_back(command);
   return m_command_answer(command);
 }
 
-Result<std::vector<ProbeOutput>> FakeTransport::probe(const std::vector<Probe>& probes, Privilege,
-                                                      std::chrono::seconds) {
-  if (probes.empty()) return std::vector<ProbeOutput>{};
+Result<BatchResult> FakeTransport::run_then_probe(const std::vector<Command>& commands,
+                                                  const std::vector<Probe>& probes, Privilege,
+                                                  std::chrono::seconds) {
   if (auto c = connect(); !c) return std::unexpected(c.error());
   ++m_round_trips;
-  m_batches.push_back(probes);
+  if (m_counter) ++*m_counter;
+  BatchResult out;
+  for (const auto& c : commands) {
+    m_commands.push_back(c);
+    auto r = m_command_answer(c);
+    if (!r) return std::unexpected(r.error());
+    r->out += r->err;
+    r->err.clear();
+    out.commands.push_back(std::move(*r));
+    if (out.commands.back().exit_status != 0) return out;
+  }
+  if (!probes.empty()) m_batches.push_back(probes);
   std::vector<ProbeOutput> outputs;
   for (const auto& p : probes) {
-    auto out = m_probe_answer(p);
-    if (!out) return std::unexpected(out.error());
-    outputs.push_back(std::move(*out));
+    auto o = m_probe_answer(p);
+    if (!o) return std::unexpected(o.error());
+    outputs.push_back(std::move(*o));
   }
-  return outputs;
+  out.probes = std::move(outputs);
+  return out;
 }
 
 Result<std::unique_ptr<Channel>> FakeTransport::open(const std::vector<std::string>&) {

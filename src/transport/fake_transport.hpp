@@ -20,12 +20,15 @@ class FakeTransport final : public Transport {
 
   [[nodiscard]] Result<void> connect() override;
   [[nodiscard]] Result<ExecResult> exec(const Command& command) override;
-  [[nodiscard]] Result<std::vector<ProbeOutput>> probe(const std::vector<Probe>& probes,
-                                                       Privilege privilege,
-                                                       std::chrono::seconds timeout) override;
+  [[nodiscard]] Result<BatchResult> run_then_probe(const std::vector<Command>& commands,
+                                                   const std::vector<Probe>& probes,
+                                                   Privilege privilege,
+                                                   std::chrono::seconds probe_timeout) override;
 
   // Make connect() fail with this error (an unreachable host).
   void refuse_connections(Error error) { m_refusal = std::move(error); }
+  // Also count round trips in *counter (which outlives this transport).
+  void count_round_trips_in(std::size_t* counter) { m_counter = counter; }
 
   [[nodiscard]] const std::vector<Command>& commands() const { return m_commands; }
   [[nodiscard]] const std::vector<std::vector<Probe>>& probe_batches() const { return m_batches; }
@@ -37,6 +40,7 @@ class FakeTransport final : public Transport {
   ProbeAnswer m_probe_answer;
   CommandAnswer m_command_answer;
   std::optional<Error> m_refusal;
+  std::size_t* m_counter = nullptr;
   std::vector<Command> m_commands;
   std::vector<std::vector<Probe>> m_batches;
 };

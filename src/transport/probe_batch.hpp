@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,17 +10,27 @@
 
 namespace forja {
 
-// One POSIX sh script that runs every probe in order, each in a subshell with stdin closed,
-// and marks the start and exit status of each in its output with `marker`. A probe written
-// `sh -c SCRIPT NAME ARGS...` runs as SCRIPT with ARGS as positional parameters in that
-// subshell: its arguments never appear in a process's argv.
-[[nodiscard]] std::string probe_batch_script(const std::vector<Probe>& probes,
-                                             std::string_view marker);
+// What one round trip of commands-then-probes returned.
+struct BatchResult {
+  std::vector<ExecResult> commands;  // each command that ran, in order; the last one failed if
+                                     // any did (stdout and stderr together in `out`)
+  std::optional<std::vector<ProbeOutput>> probes;  // only when every command succeeded
+};
 
-// Split the output of probe_batch_script back into one ProbeOutput per probe; a batch cut
-// short is an error (with the batch's exit status and stderr), never a guess.
-[[nodiscard]] Result<std::vector<ProbeOutput>> split_probe_batch(const ExecResult& result,
-                                                                 std::size_t count,
-                                                                 std::string_view marker);
+// One POSIX sh script that runs `commands` in order, stopping at the first that fails, then
+// every probe in order (each in a subshell with stdin closed), marking the start and exit
+// status of each in its output with `marker`. A command or probe written `sh -c SCRIPT NAME
+// ARGS...` runs as SCRIPT with ARGS as positional parameters in that subshell: its arguments
+// never appear in a process's argv. A command's input is the next bytes of the script's own
+// stdin, exactly as many as it has (batch_input gives them in order).
+[[nodiscard]] std::string batch_script(const std::vector<Command>& commands,
+                                       const std::vector<Probe>& probes, std::string_view marker);
+// The stdin of batch_script: every command's input, one after the other.
+[[nodiscard]] std::string batch_input(const std::vector<Command>& commands);
+
+// Split the output of batch_script back into results; output cut short is an error (with the
+// batch's exit status and stderr), never a guess.
+[[nodiscard]] Result<BatchResult> split_batch(const ExecResult& result, std::size_t commands,
+                                              std::size_t probes, std::string_view marker);
 
 }  // namespace forja

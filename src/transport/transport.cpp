@@ -34,12 +34,26 @@ Result<std::vector<ProbeOutput>> Transport::probe(const std::vector<Probe>& prob
                                                   Privilege privilege,
                                                   std::chrono::seconds timeout) {
   if (probes.empty()) return std::vector<ProbeOutput>{};
+  auto batch = run_then_probe({}, probes, privilege, timeout);
+  if (!batch) return std::unexpected(batch.error());
+  return std::move(*batch->probes);
+}
+
+Result<BatchResult> Transport::run_then_probe(const std::vector<Command>& commands,
+                                              const std::vector<Probe>& probes,
+                                              Privilege privilege,
+                                              std::chrono::seconds probe_timeout) {
+  auto timeout = probes.empty() ? std::chrono::seconds(0) : probe_timeout;
+  for (const auto& c : commands) {
+    timeout += c.timeout.count() > 0 ? c.timeout : k_default_command_timeout;
+  }
   auto marker = "@@forja-" + random_nonce().substr(0, 16);
-  Command batch{{"sh", "-c", probe_batch_script(probes, marker), "forja-probes"}, "", privilege,
-                timeout};
+  Command batch{{"sh", "-c", batch_script(commands, probes, marker),
+                 commands.empty() ? "forja-probes" : "forja-batch"},
+                batch_input(commands), privilege, timeout};
   auto result = exec(batch);
   if (!result) return std::unexpected(result.error());
-  return split_probe_batch(*result, probes.size(), marker);
+  return split_batch(*result, commands.size(), probes.size(), marker);
 }
 
 Result<void> Transport::upload(std::string_view content, const UploadSpec& spec) {

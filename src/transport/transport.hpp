@@ -9,6 +9,7 @@
 #include "inventory/model.hpp"
 #include "transport/channel.hpp"
 #include "transport/command.hpp"
+#include "transport/probe_batch.hpp"
 #include "util/error.hpp"
 
 namespace forja {
@@ -34,9 +35,16 @@ class Transport {
   [[nodiscard]] virtual Result<ExecResult> exec(const Command& command);
 
   // Run read-only probes in one round trip, in order, each with stdin closed.
-  [[nodiscard]] virtual Result<std::vector<ProbeOutput>> probe(
+  [[nodiscard]] Result<std::vector<ProbeOutput>> probe(
       const std::vector<Probe>& probes, Privilege privilege,
       std::chrono::seconds timeout = k_default_probe_timeout);
+
+  // Run commands (all of one privilege) in order, stopping at the first that fails, then, if
+  // all succeeded, the probes: one round trip. The timeout covers the whole batch: the
+  // commands' own timeouts added up, plus `probe_timeout`.
+  [[nodiscard]] virtual Result<BatchResult> run_then_probe(
+      const std::vector<Command>& commands, const std::vector<Probe>& probes, Privilege privilege,
+      std::chrono::seconds probe_timeout = k_default_probe_timeout);
 
   // Write content to spec.path atomically (write_file_command).
   [[nodiscard]] Result<void> upload(std::string_view content, const UploadSpec& spec);

@@ -34,6 +34,7 @@ Result<ProbeOutput> FakeHost::probe(const Probe& p) {
   if (what == "forja-facts") return ProbeOutput{0, ""};
   if (what == "forja-file") {
     if (links.count(a[4])) return ProbeOutput{0, "link 777 root root 0 0\n"};
+    if (auto d = dirs.find(a[4]); d != dirs.end()) return ProbeOutput{0, "directory " + d->second + " 0 0\n"};
     auto it = files.find(a[4]);
     if (it == files.end()) return ProbeOutput{0, "missing\n"};
     auto sha = sha256_hex(it->second);
@@ -106,6 +107,21 @@ Result<ExecResult> FakeHost::run(const Command& c) {
     log.push_back("remove " + join(names, " "));
     return ExecResult{0, "", ""};
   }
+  if (!a.empty() && a[0] == "mkdir") {
+    dirs[a.back()] = "755 root root";
+    log.push_back("mkdir " + a.back());
+    return ExecResult{0, "", ""};
+  }
+  if (!a.empty() && (a[0] == "chmod" || a[0] == "chown" || a[0] == "chgrp")) {
+    auto& d = dirs[a.back()];
+    auto f = split(d.empty() ? "755 root root" : d, ' ');
+    const auto& value = a[0] == "chmod" ? a[1] : a[2];
+    f[a[0] == "chmod" ? 0 : a[0] == "chown" ? 1 : 2] =
+        a[0] == "chmod" ? value.substr(value.size() > 3 ? value.size() - 3 : 0) : value;
+    d = join(f, " ");
+    log.push_back(a[0] + " " + value + " " + a.back());
+    return ExecResult{0, "", ""};
+  }
   if (!a.empty() && a[0] == "systemctl") {
     auto unit = a.back();
     const auto& verb = a[1];
@@ -121,6 +137,7 @@ std::unique_ptr<Transport> FakeHost::transport() {
   auto t = std::make_unique<FakeTransport>(
       Connection{}, [this](const Probe& p) { return probe(p); },
       [this](const Command& c) { return run(c); });
+  t->count_round_trips_in(&round_trips);
   if (unreachable) t->refuse_connections(Error{"cannot connect to " + name + ": refused", ExitCode::unreachable});
   return t;
 }

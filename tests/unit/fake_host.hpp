@@ -19,12 +19,14 @@ struct FakeHost {
   std::string name = "h1";
   std::map<std::string, std::string> files;       // path -> content
   std::set<std::string> links;                    // paths that are symlinks
+  std::map<std::string, std::string> dirs;        // directory -> "MODE OWNER GROUP"
   std::set<std::string> read_only;                // writes "succeed" but change nothing
   std::map<std::string, std::string> installed;   // package -> version
   std::map<std::string, std::string> available;   // package -> candidate version
   std::map<std::string, bool> services;           // unit -> active
   std::vector<std::string> log;                   // what ran, in order ("install a b", "cmd: x")
-  int probe_batches = 0;
+  int probe_batches = 0;      // probes answered (each probe of a batch counts)
+  std::size_t round_trips = 0;
   int fail_probe_batch = -1;  // the probe batch (1-based) that loses the connection
   bool unreachable = false;
 

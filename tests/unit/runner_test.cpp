@@ -278,3 +278,20 @@ TEST_CASE("the owed-handler store keeps ids with newlines apart, privately, with
   CHECK(text.size() == 65);  // one sha256 and a newline
   fs::remove_all(fs::path(dir).parent_path());
 }
+
+TEST_CASE("a changed state costs one round trip: its commands and the read-back together",
+          "[engine][apply][speed]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - file: /etc/a\n        content: a\n"
+      "      - directory: /srv/d\n        owner: root\n        mode: \"0750\"\n"
+      "      - file: /etc/c\n        content: c\n");
+  FakeHost host;
+  s.go(host, true);
+  // facts, the plan's probes, one per changed state (the directory's three commands
+  // included), the final read of every state.
+  CHECK(host.round_trips == 1 + 1 + 3 + 1);
+  // Converged: facts and the plan's probes; nothing changed, so no final read.
+  host.round_trips = 0;
+  s.go(host, true);
+  CHECK(host.round_trips == 1 + 1);
+}
