@@ -456,9 +456,9 @@ class HostRun {
       // are one round trip, and if the connection drops during it nobody can say whether the
       // change happened. A restart too many is better than one lost; a command that failed
       // takes its notifications back.
-      auto recorded = record_notifications(s);
+      auto recorded = record_notifications(s, i);
       for (auto j : others) {
-        auto more = record_notifications(states[j]);
+        auto more = record_notifications(states[j], i);
         recorded.insert(recorded.end(), more.begin(), more.end());
       }
       // Commands and the read-back of this and every later state in one round trip: this
@@ -469,7 +469,7 @@ class HostRun {
       if (ran && *ran && !others.empty()) {
         // The merged transaction failed: blame nobody else, install this state's own alone.
         unrecord(recorded);
-        recorded = record_notifications(s);
+        recorded = record_notifications(s, i);
         others.clear();
         ran = run_and_read_back(transport, i, applied.commands, facts);
       }
@@ -500,6 +500,7 @@ class HostRun {
         continue;
       }
       s.change = std::move(applied);
+      for (const auto& r : s.change.refreshes) m_refreshed_at[r] = {i, s.id};
       m_outcomes[i] = Outcome::changed;
       emit(s, StateStatus::changed, summary, since(t0));
     }
@@ -551,13 +552,15 @@ class HostRun {
     return package_install_commands(m_platform, names, refresh);
   }
 
-  // Record what a change of `s` owes; returns the handlers that were not owed before.
-  std::vector<std::string> record_notifications(const PlannedState& s) {
+  // Record what a change of `s` (applied as the host's state `at`) owes; returns the handlers
+  // that were not owed before.
+  std::vector<std::string> record_notifications(const PlannedState& s, std::size_t at) {
     std::set<std::string> ids(s.notify.begin(), s.notify.end());
     for (const auto& h : m_states.handlers)
       if (std::find(h.watch.begin(), h.watch.end(), s.id) != h.watch.end()) ids.insert(h.id);
     std::vector<std::string> added;
     for (const auto& id : ids) {
+      m_notified_at[id] = at;
       if (m_store.owes(id)) continue;
       if (auto r = m_store.add(id); !r) {
         m_recap.error = r.error().message;
@@ -585,6 +588,17 @@ class HostRun {
         return ran_any;
       }
       auto t0 = Clock::now();
+      // A restart owed for a change after which a state started the same service anew: the
+      // service already runs what the change made.
+      if (auto it = m_refreshed_at.find(h.resource->refreshes()); it != m_refreshed_at.end()) {
+        auto notified = m_notified_at.find(h.id);
+        if (notified == m_notified_at.end() || it->second.first > notified->second) {
+          if (auto c = m_store.clear(h.id); !c) m_recap.error = c.error().message;
+          emit(h, StateStatus::ok, "nothing to do: " + it->second.second +
+                                       " started it after the change that notified this handler");
+          continue;
+        }
+      }
       auto probes = h.resource->probes(m_platform);
       auto outputs = transport.probe(probes, Privilege::become);
       if (!outputs) {
@@ -667,6 +681,8 @@ class HostRun {
   std::string m_facts_dump;
   HostStates m_states;
   std::vector<Outcome> m_outcomes;
+  std::map<std::string, std::size_t> m_notified_at;  // handler -> last state that notified it
+  std::map<std::string, std::pair<std::size_t, std::string>> m_refreshed_at;  // "service x" -> state
   HostRecap m_recap;
 };
 

@@ -41,6 +41,9 @@ struct Change {
   std::vector<std::string> install;
   bool refresh_index = false;
   std::vector<std::string> removes;
+  // What applying it (re)starts fresh ("service nginx"): a handler that would restart the same
+  // thing afterwards has nothing left to do.
+  std::vector<std::string> refreshes;
 };
 
 // One declared state, validated: knows its probes and how to turn their output into a Change.
@@ -64,6 +67,8 @@ class Resource {
   // What this state manages on the host ("path /etc/motd", "user app"): two states of one
   // host may not manage the same thing, or every apply would undo the other.
   [[nodiscard]] virtual std::vector<std::string> manages() const { return {}; }
+  // What this resource refreshes when used as a handler ("service nginx"), or "".
+  [[nodiscard]] virtual std::string refreshes() const { return {}; }
   // The facts applying it can change ("hostname", "python3"; "*" for any).
   [[nodiscard]] virtual std::vector<std::string> facts_it_may_change() const { return {}; }
   // Whether planning again after apply must find nothing to do (false for unguarded commands

@@ -89,6 +89,7 @@ class Service final : public Resource {
         what.push_back("start");
         change.commands.push_back(ctl(systemd, "start"));
       }
+      change.refreshes.push_back("service " + m_name);
     } else if (m_state == "stopped" && (s.active || !s.trouble.empty())) {
       what.push_back("stop");
       change.commands.push_back(ctl(systemd, "stop"));
@@ -127,6 +128,8 @@ class Service final : public Resource {
   }
 
   bool converges() const override { return m_action.empty(); }
+
+  std::string refreshes() const override { return m_action.empty() ? "" : "service " + m_name; }
 
   std::vector<std::string> manages() const override {
     if (!m_action.empty()) return {};

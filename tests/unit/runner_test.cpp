@@ -295,3 +295,28 @@ TEST_CASE("a changed state costs one round trip: its commands and the read-back 
   s.go(host, true);
   CHECK(host.round_trips == 1 + 1);
 }
+
+TEST_CASE("a restart handler has nothing to do when a later state started the service anew",
+          "[engine][apply][handlers]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - file: /etc/app.conf\n        content: v2\n"
+      "        notify: restart-app\n      - service: app\n        state: running\n"
+      "    handlers:\n      - service: app\n        action: restart\n        id: restart-app\n");
+  SECTION("the service was stopped: the state starts it after the change") {
+    FakeHost host;
+    host.services["app"] = false;
+    auto out = s.go(host, true);
+    CHECK(host.log == std::vector<std::string>{"write /etc/app.conf", "systemctl start app"});
+    CHECK(out.of("restart-app").at(0).status == StateStatus::ok);
+    CHECK(out.of("restart-app").at(0).summary ==
+          "nothing to do: service[app] started it after the change that notified this handler");
+    CHECK_FALSE(s.owes("restart-app"));
+  }
+  SECTION("the service was running: the handler restarts it") {
+    FakeHost host;
+    host.services["app"] = true;
+    auto out = s.go(host, true);
+    CHECK(host.log == std::vector<std::string>{"write /etc/app.conf", "systemctl restart app"});
+    CHECK(out.of("restart-app").at(0).status == StateStatus::changed);
+  }
+}
