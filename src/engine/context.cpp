@@ -20,8 +20,22 @@ YAML::Node host_entry(const Playbook& book, const Host& h) {
 
 }  // namespace
 
-YAML::Node host_context(const Playbook& book, const Inventory& inventory, const Host& host,
-                        const YAML::Node& facts) {
+YAML::Node shared_context(const Playbook& book, const Inventory& inventory) {
+  YAML::Node groups(YAML::NodeType::Map);
+  for (const auto& h : inventory.hosts) {
+    auto entry = host_entry(book, h);
+    for (const auto& g : h.groups) {
+      YAML::Node list = groups[g];
+      list.push_back(entry);
+    }
+  }
+  YAML::Node shared(YAML::NodeType::Map);
+  shared["groups"] = groups;
+  return shared;
+}
+
+YAML::Node host_context(const Playbook& book, const Host& host, const YAML::Node& facts,
+                        const YAML::Node& shared) {
   YAML::Node ctx(YAML::NodeType::Map);
   merge_into(ctx, book.vars);
   merge_into(ctx, host.vars);
@@ -31,15 +45,15 @@ YAML::Node host_context(const Playbook& book, const Inventory& inventory, const 
   self["address"] = host.connection.address;
   ctx["host"] = self;
   ctx["facts"] = facts.IsDefined() ? YAML::Clone(facts) : YAML::Node(YAML::NodeType::Map);
-  YAML::Node groups(YAML::NodeType::Map);
-  for (const auto& h : inventory.hosts) {
-    for (const auto& g : h.groups) {
-      YAML::Node list = groups[g];
-      list.push_back(host_entry(book, h));
-    }
+  if (shared.IsMap()) {
+    for (const auto& kv : shared) ctx[kv.first.Scalar()] = kv.second;  // shared, not copied
   }
-  ctx["groups"] = groups;
   return ctx;
+}
+
+YAML::Node host_context(const Playbook& book, const Inventory& inventory, const Host& host,
+                        const YAML::Node& facts) {
+  return host_context(book, host, facts, shared_context(book, inventory));
 }
 
 }  // namespace forja

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -35,6 +36,8 @@ ExitCode RunOutcome::exit_code(bool changes_are_an_exit_code) const {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+std::mutex g_shared_context_mutex;
 
 double since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -85,9 +88,9 @@ StateStatus status_of(Outcome o) {
 
 class HostRun {
  public:
-  HostRun(const Playbook& book, const Inventory& inventory, const Host& host,
+  HostRun(const Playbook& book, const YAML::Node& shared, const Host& host,
           const HostDecls& decls, const RunOptions& options, RunReport& report)
-      : m_book(book), m_inventory(inventory), m_host(host), m_decls(decls), m_options(options),
+      : m_book(book), m_shared(shared), m_host(host), m_decls(decls), m_options(options),
         m_report(report), m_store(options.state_dir, host.name) {
     m_recap.host = host.name;
   }
@@ -100,8 +103,14 @@ class HostRun {
     auto facts = gather(*transport, Privilege::user);
     if (!facts) return unreachable(facts.error().message);
     m_report.host_started(m_host.name, facts->description);
-    m_context = host_context(m_book, m_inventory, m_host, facts->facts);
-    auto built = build_host_states(m_decls, m_context, m_host.name);
+    Result<HostStates> built = bad_input("");
+    {
+      // yaml-cpp nodes shared between threads are read under one lock (its reads are not all
+      // thread-safe): the context refers to the run's one `groups`.
+      std::lock_guard lock(g_shared_context_mutex);
+      m_context = host_context(m_book, m_host, facts->facts, m_shared);
+      built = build_host_states(m_decls, m_context, m_host.name);
+    }
     if (!built) return failed(built.error().message);
     m_states = std::move(*built);
     m_outcomes.assign(m_states.states.size(), Outcome::pending);
@@ -193,7 +202,8 @@ class HostRun {
         m_facts_dump = YAML::Dump(fresh->facts);
         if (m_facts_dump != before) {
           facts_changed = true;
-          m_context = host_context(m_book, m_inventory, m_host, fresh->facts);
+          std::lock_guard lock(g_shared_context_mutex);
+          m_context = host_context(m_book, m_host, fresh->facts, m_shared);
         }
       }
     }
@@ -208,7 +218,9 @@ class HostRun {
     bool rebuilt = false;
     for (std::size_t i = set.from + 1; i < states.size(); ++i) {
       if (states[i].facts_read.empty()) continue;
+      std::unique_lock lock(g_shared_context_mutex);
       auto fresh = rebuild_state(states[i], m_context);
+      lock.unlock();
       if (!fresh) {
         states[i].error = fresh.error().message;
         continue;
@@ -668,7 +680,7 @@ class HostRun {
   }
 
   const Playbook& m_book;
-  const Inventory& m_inventory;
+  const YAML::Node& m_shared;  // every host's `groups`, built once
   const Host& m_host;
   const HostDecls& m_decls;
   const RunOptions& m_options;
@@ -716,11 +728,12 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
   }
 
   // Validate everything for every host before contacting any.
+  const YAML::Node shared = shared_context(book, inventory);
   std::vector<HostDecls> decls;
   for (const auto* h : hosts) {
     auto d = select_decls(book, inventory, *h, options.tags);
     if (!d) return std::unexpected(d.error());
-    auto ctx = host_context(book, inventory, *h, fact_stub);
+    auto ctx = host_context(book, *h, fact_stub, shared);
     auto built = build_host_states(*d, ctx, h->name);
     if (!built) return std::unexpected(built.error());
     decls.push_back(std::move(*d));
@@ -731,7 +744,7 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
   std::atomic<std::size_t> done{0};
   reporter().progress(fmt::format("0/{} hosts done", hosts.size()));
   parallel_for(hosts.size(), options.forks, [&](std::size_t i) {
-    HostRun run(book, inventory, *hosts[i], decls[i], options, report);
+    HostRun run(book, shared, *hosts[i], decls[i], options, report);
     outcome.hosts[i] = run.run(connect, facts);
     reporter().progress(fmt::format("{}/{} hosts done (last: {})", ++done, hosts.size(), hosts[i]->name));
   });
