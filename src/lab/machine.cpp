@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -157,6 +158,9 @@ Result<int> boot_host(const LabPaths& paths, const PlannedHost& host) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    // The host outlives this process: it must not keep whatever descriptors forja was given
+    // (a lock held by the caller's flock(1), a pipe of the terminal that started it).
+    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     ::execve(program.c_str(), args.data(), envp.data());
     int err = errno;
     (void)!::write(status_pipe[1], &err, sizeof err);
