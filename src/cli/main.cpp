@@ -1,6 +1,7 @@
 // forja: parse the command line and dispatch to one subcommand. Nothing else lives here.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <map>
 #include <string>
 
@@ -11,6 +12,9 @@
 
 int main(int argc, char** argv) {
   using namespace forja;
+  // A closed pipe (forja ... | head, a dropped SSH socket) is an EPIPE error where it happens,
+  // never a silent death by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "forja: agentless provisioning over SSH.\n"
       "Declare hosts (inventory) and their desired state (playbook); forja plans what differs,\n"
