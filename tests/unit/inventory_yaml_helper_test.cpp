@@ -58,7 +58,7 @@ TEST_CASE("yaml helper: duplicate keys, several documents and syntax errors are 
   CHECK(syntax.error().message.starts_with("f.yml:2:1: YAML syntax error: "));
   auto missing = load_yaml_file("/nonexistent/f.yml");
   REQUIRE_FALSE(missing);
-  CHECK(missing.error().message == "/nonexistent/f.yml: cannot read file");
+  CHECK(missing.error().message.starts_with("/nonexistent/f.yml: cannot read file"));
 }
 
 TEST_CASE("yaml helper: JSON keeps scalars as strings", "[inventory][yaml]") {
