@@ -14,7 +14,7 @@ SourceLocation at(const SourceLocation& base, const YAML::Node& node) {
   SourceLocation loc = base;
   if (node.Mark().line >= 0) {
     loc.line = node.Mark().line + 1;
-    loc.column = node.Mark().column + 1;
+    loc.column = node.Mark().column + 1 + (node.Tag() == "!" ? 1 : 0);  // "!": after the quote
   }
   return loc;
 }
@@ -38,13 +38,13 @@ Result<YAML::Node> render_node(const YAML::Node& node, const YAML::Node& context
     return out;
   }
   if (node.IsMap()) {
-    // Keep the original marks for error messages: render in place on a clone.
+    // Render into a clone, reading the original: a clone has no marks for error messages.
     YAML::Node out = YAML::Clone(node);
-    for (auto kv : out) {
+    for (const auto& kv : node) {
       if (kv.second.IsScalar() && has_template_tags(kv.second.Scalar())) {
         auto text = render_template(kv.second.Scalar(), context, at(file, kv.second));
         if (!text) return std::unexpected(text.error());
-        kv.second = *text;
+        out[kv.first.Scalar()] = *text;
       } else if (!kv.second.IsScalar()) {
         auto r = render_node(kv.second, context, file);
         if (!r) return r;

@@ -73,8 +73,11 @@ std::string default_state_dir(const std::string& playbook_path) {
     base = std::string(home ? home : "/tmp") + "/.local/state/forja";
   }
   std::error_code ec;
-  auto abs = fs::weakly_canonical(fs::absolute(playbook_path), ec).string();
-  return base + "/" + fs::path(playbook_path).stem().string() + "-" + sha256_hex(abs).substr(0, 12);
+  auto abs = fs::absolute(playbook_path, ec);
+  if (!ec) abs = fs::weakly_canonical(abs, ec);
+  if (ec) abs = playbook_path;
+  return base + "/" + fs::path(playbook_path).stem().string() + "-" +
+         sha256_hex(abs.string()).substr(0, 12);
 }
 
 }  // namespace forja

@@ -2,13 +2,12 @@
 #include "resources/file.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "resources/resource.hpp"
 #include "template/render.hpp"
 #include "util/diff.hpp"
 #include "util/hash.hpp"
+#include "util/input_file.hpp"
 #include "util/text.hpp"
 
 namespace forja {
@@ -24,13 +23,6 @@ stat -c "$t %a %U %G" "$p"
 if [ "$t" = file ]; then h=$(sha256sum < "$p" | cut -d' ' -f1); echo "$h"; if [ "$h" != "$2" ]; then cat "$p"; fi; fi
 exit 0)SH";
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string resolve(const std::string& base_dir, const std::string& path) {
   if (path.empty() || path[0] == '/') return path;
   return (std::filesystem::path(base_dir) / path).lexically_normal().string();
@@ -38,14 +30,18 @@ std::string resolve(const std::string& base_dir, const std::string& path) {
 
 // A template path: as given (absolute or relative to the state file), else in a templates/
 // directory beside the state file or in one of its parents (playbooks/states -> ../../templates).
+// File system errors (a name too long, a loop of links) count as "not there": nothing throws.
 std::string find_template(const std::string& base_dir, const std::string& src) {
+  std::error_code ec;
   auto direct = resolve(base_dir, src);
-  if (std::filesystem::is_regular_file(direct)) return direct;
+  if (std::filesystem::is_regular_file(direct, ec)) return direct;
   if (!src.empty() && src[0] == '/') return {};
-  auto dir = std::filesystem::absolute(base_dir);
+  auto dir = std::filesystem::absolute(base_dir, ec);
+  if (ec) return {};
   for (int up = 0; up < 4 && !dir.empty(); ++up) {
     auto candidate = dir / "templates" / src;
-    if (std::filesystem::is_regular_file(candidate)) return candidate.lexically_normal().string();
+    if (std::filesystem::is_regular_file(candidate, ec))
+      return candidate.lexically_normal().string();
     if (dir == dir.parent_path()) break;
     dir = dir.parent_path();
   }
@@ -248,10 +244,13 @@ ResourceType file_type() {
             std::string content = a.str("content");
             if (a.has("source")) {
               auto path = resolve(ctx.base_dir, a.str("source"));
-              if (!std::filesystem::is_regular_file(path)) {
+              std::error_code ec;
+              if (!std::filesystem::is_regular_file(path, ec)) {
                 return std::unexpected(a.error("source", "no such file: " + path));
               }
-              content = read_file(path);
+              auto text = read_input_file(path, "source file");
+              if (!text) return std::unexpected(a.error("source", text.error().message));
+              content = std::move(*text);
             }
             return make_file(a, std::move(content));
           }};
@@ -271,7 +270,9 @@ ResourceType template_type() {
                                                         " (looked in " + ctx.base_dir +
                                                         " and templates/ above it)"));
             }
-            auto rendered = render_template(read_file(path), ctx.vars, SourceLocation{path, 1, 1});
+            auto text = read_input_file(path, "template");
+            if (!text) return std::unexpected(text.error());
+            auto rendered = render_template(*text, ctx.vars, SourceLocation{path, 1, 1});
             if (!rendered) return std::unexpected(rendered.error());
             return make_file(a, std::move(*rendered));
           }};

@@ -10,10 +10,22 @@
 
 namespace forja {
 
+// How deeply sections ({{#a}}..{{/a}}) may nest in one template: real ones nest two or three,
+// and the renderer recurses once per level.
+inline constexpr int k_max_section_depth = 32;
+// Name lookups plus section entries while rendering one template: a section over every host
+// of a 10,000-host group with ten tags each is 110,000; nested sections over lists multiply.
+inline constexpr std::size_t k_max_render_steps = 1'000'000;
+// An upper estimate of one rendering's output (text of the sections entered, plus the values
+// of the variables looked up): no real configuration file comes near it.
+inline constexpr std::size_t k_max_template_output = 64 * 1024 * 1024;
+
 // Render a Mustache template (kainjow/mustache) with `context` (a YAML map of vars).
 // Output is not HTML-escaped (config files, not web pages). A variable tag naming something
 // absent from the context is an error at `origin` + the tag's line:column; sections
-// ({{#x}}/{{^x}}) may test names that are absent.
+// ({{#x}}/{{^x}}) may test names that are absent. Partials ({{>x}}) are not supported. Bounded:
+// sections nested deeper than k_max_section_depth, data past the limits of util/tree_budget.hpp
+// and renderings past k_max_render_steps or k_max_template_output are located errors.
 [[nodiscard]] Result<std::string> render_template(std::string_view text,
                                                   const YAML::Node& context,
                                                   const SourceLocation& origin);
