@@ -6,6 +6,7 @@
 
 #include "inventory/load.hpp"
 #include "inventory/raw.hpp"
+#include "util/limits.hpp"
 #include "util/text.hpp"
 #include "util/utf8.hpp"
 
@@ -52,7 +53,7 @@ Result<std::vector<Token>> tokenize(std::string_view line, const SourceLocation&
 constexpr long long k_max_range_hosts = 10'000;
 // Names all the ranges of one file may produce together, a host counted once per line that
 // names it: thousands of hosts in several groups pass; millions (seconds of work) do not.
-constexpr std::size_t k_max_range_names = 100'000;
+constexpr std::size_t k_max_range_names = 100'000 / k_limit_divisor;
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });

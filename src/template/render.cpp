@@ -36,8 +36,10 @@ bool to_data(const YAML::Node& node, TreeBudget& budget, int depth, mus::data& o
     case YAML::NodeType::Sequence: {
       out = mus::data{mus::data::type::list};
       // kainjow has no mutable access to a list; its vector is ours to fill (not a const
-      // object), and moving the items in avoids a deep copy per level.
+      // object). Reserved, since kainjow's move constructor is not noexcept and a growing vector
+      // would deep-copy every item it holds.
       auto& items = const_cast<mus::basic_list<std::string>&>(out.list_value());
+      items.reserve(node.size());
       for (const auto& item : node) {
         mus::data value;
         if (!to_data(item, budget, depth + 1, value)) return false;
@@ -168,8 +170,8 @@ class RecordingContext : public mus::basic_context<std::string> {
     }
     m_output += output;
     if (m_output > k_max_template_output) {
-      throw RenderLimit{"the output would pass " +
-                        std::to_string(k_max_template_output / (1024 * 1024)) + " MiB"};
+      throw RenderLimit{"the output would pass " + std::to_string(k_max_template_output) +
+                        " bytes"};
     }
   }
 

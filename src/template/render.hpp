@@ -7,6 +7,7 @@
 
 #include "inventory/model.hpp"
 #include "util/error.hpp"
+#include "util/limits.hpp"
 
 namespace forja {
 
@@ -15,10 +16,10 @@ namespace forja {
 inline constexpr int k_max_section_depth = 32;
 // Name lookups plus section entries while rendering one template: a section over every host
 // of a 10,000-host group with ten tags each is 110,000; nested sections over lists multiply.
-inline constexpr std::size_t k_max_render_steps = 1'000'000;
+inline constexpr std::size_t k_max_render_steps = 1'000'000 / k_limit_divisor;
 // An upper estimate of one rendering's output (text of the sections entered, plus the values
 // of the variables looked up): no real configuration file comes near it.
-inline constexpr std::size_t k_max_template_output = 64 * 1024 * 1024;
+inline constexpr std::size_t k_max_template_output = 64 * 1024 * 1024 / k_limit_divisor;
 
 // Render a Mustache template (kainjow/mustache) with `context` (a YAML map of vars).
 // Output is not HTML-escaped (config files, not web pages). A variable tag naming something

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string>
 
+#include "util/limits.hpp"
+
 namespace forja {
 
 // How deeply a YAML tree may nest: a document, a variable, a template's data. Real inventories
@@ -13,7 +15,7 @@ inline constexpr int k_max_yaml_depth = 64;
 // How many values (scalars, lists, maps) one tree may hold, counted as if every alias were
 // written out. Stops alias loops and "billion laughs" (aliases of lists of aliases); a
 // 10,000-host inventory is about 100,000 values.
-inline constexpr std::size_t k_max_yaml_nodes = 1'000'000;
+inline constexpr std::size_t k_max_yaml_nodes = 1'000'000 / k_limit_divisor;
 
 // The budget of one walk over a tree whose aliases are expanded, shared by every walker (the
 // structure check at load, template data): depth and the number of values visited so far.
