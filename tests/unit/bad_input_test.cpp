@@ -99,6 +99,20 @@ TEST_CASE("deep nesting is refused before yaml-cpp parses it", "[bad-input][yaml
                              "\n"));
 }
 
+TEST_CASE("inputs that sent yaml-cpp's LoadAll into an endless loop are located errors",
+          "[bad-input][yaml]") {
+  // Found by fuzz_yaml_inventory and fuzz_playbook: after a stray ',' the parser stops making
+  // progress and LoadAll collected empty documents until memory ran out.
+  CHECK(error_of(fuzz::yaml_inventory(",hosts:    hosLL}:")) ==
+        "fuzz.yml:1:1: text after the end of the YAML document: a second document ('---'; put "
+        "everything in one) or a stray ',', ']' or '}'");
+  CHECK(
+      error_of(fuzz::playbook("&e: ,oaaaTac")).starts_with("playbook.yml:1:5: text after the end"));
+  CHECK(error_of(fuzz::yaml_inventory(std::string(",hosts:\0\x11!: NULL}", 17))) ==
+        "fuzz.yml:1:8: control character 0x00; YAML text is printable characters, tabs and line "
+        "breaks");
+}
+
 TEST_CASE("a state written as an empty mapping is an error, not a crash", "[bad-input][playbook]") {
   CHECK(error_of(fuzz::playbook(play("      - {}\n"))) ==
         "playbook.yml:4:9: a state must be a mapping like '- package: haproxy'");
