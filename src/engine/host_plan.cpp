@@ -129,6 +129,7 @@ Result<HostDecls> select_decls(const Playbook& book, const Inventory& inventory,
 }
 
 Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& context) {
+  TemplateScope templates(context);  // a host's values share converted variables and one budget
   HostStates host;
   for (const auto* d : decls.states) {
     auto ps = build_one(*d, context, false);

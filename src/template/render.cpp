@@ -136,6 +136,39 @@ TemplateScan scan_template(std::string_view text) {
   return scan;
 }
 
+// The Mustache data of one context (a host's variables), converted one top-level variable at a
+// time as templates name them, all under one budget.
+class ContextData {
+ public:
+  explicit ContextData(const YAML::Node& context) { m_context.reset(context); }
+
+  // Whether this is the data of `context` (the same node, not an equal one).
+  [[nodiscard]] bool of(const YAML::Node& context) const { return m_context.is(context); }
+
+  // The data with every name of `roots` converted; nullptr once over budget.
+  const mus::data* with(const std::set<std::string>& roots) {
+    for (const auto& kv : m_context) {
+      const std::string& name = kv.first.Scalar();
+      if (!roots.contains(name) || m_converted.contains(name)) continue;
+      mus::data value;
+      if (!to_data(kv.second, m_budget, 1, value)) return nullptr;
+      m_data[name] = std::move(value);
+      m_converted.insert(name);
+    }
+    return &m_data;
+  }
+  [[nodiscard]] std::string exceeded() const { return m_budget.exceeded(); }
+
+ private:
+  YAML::Node m_context;  // reset(), never '=': assigning would change the caller's node
+  mus::data m_data{mus::data::type::object};
+  std::set<std::string> m_converted;
+  TreeBudget m_budget{k_max_yaml_nodes, k_max_data_depth};
+};
+
+// The innermost TemplateScope of this thread, if any.
+thread_local TemplateScope* t_scope = nullptr;
+
 // Thrown from inside kainjow's renderer when a rendering passes its limits.
 struct RenderLimit {
   std::string what;
@@ -230,6 +263,17 @@ SourceLocation locate(const SourceLocation& origin, TextPosition p) {
 
 }  // namespace
 
+struct TemplateScope::Data : ContextData {
+  using ContextData::ContextData;
+};
+
+TemplateScope::TemplateScope(const YAML::Node& context)
+    : m_data(std::make_unique<Data>(context)), m_outer(t_scope) {
+  t_scope = this;
+}
+
+TemplateScope::~TemplateScope() { t_scope = m_outer; }
+
 bool has_template_tags(std::string_view text) { return text.find("{{") != std::string_view::npos; }
 
 Result<std::string> render_template(std::string_view text, const YAML::Node& context,
@@ -249,24 +293,23 @@ Result<std::string> render_template(std::string_view text, const YAML::Node& con
     return bad_input(origin.str() + ": template syntax error: " + tmpl.error_message());
   }
   tmpl.set_custom_escape([](const std::string& s) { return s; });
-  // Only the variables the template names, each under the same budget.
-  mus::data data{mus::data::type::object};
-  TreeBudget budget(k_max_yaml_nodes, k_max_data_depth);
-  bool within = true;
+  mus::data whole;  // a context that is not a map (no variables) is converted as it is
+  const mus::data* data = &whole;
+  std::optional<ContextData> own;  // outside a scope for this context: for this rendering only
   if (context.IsMap()) {
-    for (const auto& kv : context) {
-      if (!within || !scan.roots.contains(kv.first.Scalar())) continue;
-      mus::data value;
-      within = to_data(kv.second, budget, 1, value);
-      data[kv.first.Scalar()] = std::move(value);
+    const bool scoped = t_scope && t_scope->m_data->of(context);
+    ContextData& converted = scoped ? *t_scope->m_data : own.emplace(context);
+    data = converted.with(scan.roots);
+    if (!data) {
+      return bad_input(origin.str() + ": the variables " +
+                       (scoped ? "this host's templates use are " : "this template uses are ") +
+                       converted.exceeded());
     }
-  } else {
-    within = to_data(context, budget, 0, data);
+  } else if (TreeBudget budget(k_max_yaml_nodes, k_max_data_depth);
+             !to_data(context, budget, 0, whole)) {
+    return bad_input(origin.str() + ": the template's data is " + budget.exceeded());
   }
-  if (!within) {
-    return bad_input(origin.str() + ": the variables this template uses are " + budget.exceeded());
-  }
-  RecordingContext ctx{&data, scan.longest_section};
+  RecordingContext ctx{data, scan.longest_section};
   std::string out;
   try {
     out = tmpl.render(ctx);

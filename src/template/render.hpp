@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,27 @@ inline constexpr std::size_t k_max_template_output = 64 * 1024 * 1024 / k_limit_
 [[nodiscard]] Result<std::string> render_template(std::string_view text,
                                                   const YAML::Node& context,
                                                   const SourceLocation& origin);
+
+// While one lives on this thread, templates rendered with `context` (the same node) share the
+// Mustache data converted from it: a big variable is converted once for all of a host's values
+// and templates, not once per value, and all of it counts against one k_max_yaml_nodes budget.
+// `context` must not change while the scope lives. Outside a scope each rendering converts what
+// it names, under a budget of its own.
+class TemplateScope {
+ public:
+  explicit TemplateScope(const YAML::Node& context);
+  ~TemplateScope();
+  TemplateScope(const TemplateScope&) = delete;
+  TemplateScope& operator=(const TemplateScope&) = delete;
+
+  struct Data;  // render.cpp
+
+ private:
+  friend Result<std::string> render_template(std::string_view, const YAML::Node&,
+                                             const SourceLocation&);
+  std::unique_ptr<Data> m_data;
+  TemplateScope* m_outer;
+};
 
 // True when text contains a Mustache tag and so needs rendering.
 [[nodiscard]] bool has_template_tags(std::string_view text);

@@ -70,8 +70,23 @@ TEST_CASE("alias fan-out (billion laughs) is an error where the budget runs out"
                              play("      - file: /etc/x\n"
                                   "        content: \"{{#groups.all}}x{{/groups.all}}\"\n"));
   CHECK(error_of(over) ==
-        "playbook.yml:12:19: the variables this template uses are more than 1000000 values once "
-        "aliases are expanded (aliases of aliases multiply)");
+        "playbook.yml:12:19: the variables this host's templates use are more than 1000000 values "
+        "once aliases are expanded (aliases of aliases multiply)");
+  // Each value under the budget, but together over it: one budget for all of a host's values.
+  // (groups holds ten copies of the vars, about 950,000 values; l4 is 66,430 more.)
+  auto together = fuzz::playbook(
+      "vars:\n" + laughs(5, 9, "  ") + "  pad: &p [x,x,x,x,x,x,x,x,x,x]\n  pads: [" +
+      repeat("*p,", 2099) + "*p]\n" +
+      play("      - file: /etc/a\n        content: \"{{#groups.all}}{{/groups.all}}\"\n"
+           "      - file: /etc/b\n        content: \"{{#l4}}{{/l4}}\"\n"));
+  CHECK(error_of(together) ==
+        "playbook.yml:15:19: the variables this host's templates use are more than 1000000 values "
+        "once aliases are expanded (aliases of aliases multiply)");
+  // A big variable used by many values is converted once for the host, not once per value.
+  std::string many;
+  for (int i = 0; i < 40; ++i)
+    many += "      - file: /etc/f" + std::to_string(i) + "\n        content: \"{{#l5}}x{{/l5}}\"\n";
+  CHECK(fuzz::playbook("vars:\n" + laughs(6, 9, "  ") + play(many)));
   // Aliases used normally still work.
   CHECK(
       fuzz::yaml_inventory("defaults: {vars: {base: &b {port: '80'}}}\n"
