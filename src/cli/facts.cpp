@@ -29,11 +29,12 @@ int run(const FactsOptions& o) {
   auto hosts = inventory->match(o.pattern);
   if (!hosts) return report_error(hosts.error());
   std::vector<Result<HostFacts>> results(hosts->size(), fail("not run"));
-  parallel_for(hosts->size(), o.connect.forks, [&](std::size_t i) {
+  auto failures = parallel_for(hosts->size(), o.connect.forks, [&](std::size_t i) {
     auto transport = make_transport(*(*hosts)[i], o.connect);
     auto connected = transport->connect();
     results[i] = connected ? gather_facts(*transport) : Result<HostFacts>(std::unexpected(connected.error()));
   });
+  for (const auto& f : failures) results[f.index] = fail("internal error: " + f.what);
   auto& r = reporter();
   bool unreachable = false;
   if (o.json) {

@@ -13,7 +13,8 @@
 
 int main(int argc, char** argv) {
   using namespace forja;
-  // A closed pipe (forja plan | head) is an error on write, not a death by signal.
+  // A closed pipe (forja ... | head, a dropped SSH socket) is an EPIPE error where it happens,
+  // never a silent death by SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "forja: agentless provisioning over SSH.\n"

@@ -43,7 +43,7 @@ int run(const RunOptions& o) {
   std::vector<HostResult> results(hosts->size());
   std::atomic<std::size_t> done{0};
   install_interrupt_handler();
-  parallel_for(hosts->size(), o.connect.forks, [&](std::size_t i) {
+  auto failures = parallel_for(hosts->size(), o.connect.forks, [&](std::size_t i) {
     const Host& host = *(*hosts)[i];
     auto t0 = std::chrono::steady_clock::now();
     HostResult& res = results[i];
@@ -74,6 +74,9 @@ int run(const RunOptions& o) {
     r.block(block);
     r.progress(fmt::format("{}/{} hosts done", ++done, hosts->size()));
   });
+  for (const auto& f : failures) {
+    results[f.index] = HostResult{(*hosts)[f.index]->name, false, -1, "internal error: " + f.what};
+  }
   int ok = 0, failed = 0, unreachable = 0;
   std::vector<std::string> recap{"", r.paint("bold", "RECAP")};
   for (const auto& res : results) {

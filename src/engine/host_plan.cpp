@@ -15,7 +15,7 @@ SourceLocation at(const SourceLocation& base, const YAML::Node& node) {
   SourceLocation loc = base;
   if (node.Mark().line >= 0) {
     loc.line = node.Mark().line + 1;
-    loc.column = node.Mark().column + 1;
+    loc.column = node.Mark().column + 1 + (node.Tag() == "!" ? 1 : 0);  // "!": after the quote
   }
   return loc;
 }
@@ -172,6 +172,7 @@ Result<HostDecls> select_decls(const Playbook& book, const Inventory& inventory,
 
 Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& context,
                                      const std::string& host_name) {
+  TemplateScope templates(context);  // a host's values share converted variables and one budget
   HostStates host;
   for (const auto* d : decls.states) {
     auto ps = build_one(*d, context, false);

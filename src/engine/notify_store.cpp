@@ -97,9 +97,10 @@ std::string default_state_dir(const std::string& playbook_path) {
   }
   std::error_code ec;
   auto abs = fs::absolute(playbook_path, ec);
-  auto canonical = fs::weakly_canonical(abs, ec);
+  if (!ec) abs = fs::weakly_canonical(abs, ec);
+  if (ec) abs = playbook_path;
   return base + "/" + fs::path(playbook_path).stem().string() + "-" +
-         sha256_hex(canonical.string()).substr(0, 12);
+         sha256_hex(abs.string()).substr(0, 12);
 }
 
 }  // namespace forja

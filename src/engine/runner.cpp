@@ -743,11 +743,17 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
   outcome.hosts.resize(hosts.size());
   std::atomic<std::size_t> done{0};
   reporter().progress(fmt::format("0/{} hosts done", hosts.size()));
-  parallel_for(hosts.size(), options.forks, [&](std::size_t i) {
+  auto failures = parallel_for(hosts.size(), options.forks, [&](std::size_t i) {
     HostRun run(book, shared, *hosts[i], decls[i], options, report);
     outcome.hosts[i] = run.run(connect, facts);
     reporter().progress(fmt::format("{}/{} hosts done (last: {})", ++done, hosts.size(), hosts[i]->name));
   });
+  for (const auto& f : failures) {  // an exception is that host's failure, not the run's end
+    HostRecap& recap = outcome.hosts[f.index];
+    recap.host = hosts[f.index]->name;
+    recap.failed = std::max(recap.failed, 1);
+    recap.error = "internal error: " + f.what;
+  }
   for (const auto& h : outcome.hosts) outcome.changes += h.changed;
   report.recap(outcome.hosts, since(t0));
   return outcome;

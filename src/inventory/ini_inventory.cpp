@@ -1,11 +1,14 @@
 // Ansible's INI inventory: [group], [group:vars], [group:children], host lines with key=value.
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
 
 #include "inventory/load.hpp"
 #include "inventory/raw.hpp"
+#include "util/limits.hpp"
 #include "util/text.hpp"
+#include "util/utf8.hpp"
 
 namespace forja {
 
@@ -46,9 +49,21 @@ Result<std::vector<Token>> tokenize(std::string_view line, const SourceLocation&
   return out;
 }
 
+// Hosts one range may produce: "web[1:10000]" is the most.
+constexpr long long k_max_range_hosts = 10'000;
+// Names all the ranges of one file may produce together, a host counted once per line that
+// names it: thousands of hosts in several groups pass; millions (seconds of work) do not.
+constexpr std::size_t k_max_range_names = 100'000 / k_limit_divisor;
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // "web[1:3]" -> web1 web2 web3; "db[01:10]" keeps the zero padding; "n[a:c]" -> na nb nc.
+// At most `room` names (what is left of k_max_range_names).
 Result<std::vector<std::string>> expand_range(const std::string& name, const SourceLocation& at,
-                                              std::span<const std::string> lines) {
+                                              std::span<const std::string> lines,
+                                              std::size_t room) {
   auto open = name.find('[');
   if (open == std::string::npos) return std::vector<std::string>{name};
   auto close = name.find(']', open);
@@ -62,34 +77,47 @@ Result<std::vector<std::string>> expand_range(const std::string& name, const Sou
   if (parts.size() < 2 || parts.size() > 3) return bad("expected [start:end] or [start:end:step]");
   const std::string prefix = name.substr(0, open);
   const std::string suffix = name.substr(close + 1);
-  int step = 1;
+  // Bounds and step as 64-bit numbers of at most 18 digits: nothing here can overflow.
+  long long step = 1;
   if (parts.size() == 3) {
-    auto [p, ec] = std::from_chars(parts[2].data(), parts[2].data() + parts[2].size(), step);
-    if (ec != std::errc() || p != parts[2].data() + parts[2].size() || step < 1)
+    if (!all_digits(parts[2]) || parts[2].size() > 18 || std::stoll(parts[2]) < 1)
       return bad("the step must be a positive integer");
+    step = std::stoll(parts[2]);
+  }
+  const std::string &a = parts[0], &b = parts[1];
+  long long from = 0, to = 0;
+  const bool letters = a.size() == 1 && b.size() == 1 &&
+                       std::isalpha(static_cast<unsigned char>(a[0])) &&
+                       std::isalpha(static_cast<unsigned char>(b[0]));
+  if (letters) {
+    from = static_cast<unsigned char>(a[0]);
+    to = static_cast<unsigned char>(b[0]);
+  } else {
+    if (!all_digits(a) || !all_digits(b) || a.size() > 18 || b.size() > 18)
+      return bad("the bounds must be numbers or single letters");
+    from = std::stoll(a);
+    to = std::stoll(b);
+  }
+  if (from > to) return bad("the start is after the end");
+  const long long count = (to - from) / step + 1;
+  if (count > k_max_range_hosts) {
+    return bad("more than " + std::to_string(k_max_range_hosts) + " hosts in one range");
+  }
+  if (static_cast<std::size_t>(count) > room) {
+    return bad("more than " + std::to_string(k_max_range_names) +
+               " host names from ranges in this file");
   }
   std::vector<std::string> out;
-  const std::string &a = parts[0], &b = parts[1];
-  if (a.size() == 1 && b.size() == 1 && std::isalpha(static_cast<unsigned char>(a[0])) &&
-      std::isalpha(static_cast<unsigned char>(b[0]))) {
-    if (a[0] > b[0]) return bad("the start is after the end");
-    for (char c = a[0]; c <= b[0]; c = static_cast<char>(c + step))
-      out.push_back(prefix + c + suffix);
-  } else {
-    int from = 0, to = 0;
-    auto r1 = std::from_chars(a.data(), a.data() + a.size(), from);
-    auto r2 = std::from_chars(b.data(), b.data() + b.size(), to);
-    if (a.empty() || b.empty() || r1.ec != std::errc() || r2.ec != std::errc() ||
-        r1.ptr != a.data() + a.size() || r2.ptr != b.data() + b.size())
-      return bad("the bounds must be numbers or single letters");
-    if (from > to) return bad("the start is after the end");
-    if (to - from > 10000) return bad("more than 10000 hosts");
-    for (int n = from; n <= to; n += step) {
-      std::string digits = std::to_string(n);
-      if (a.size() > 1 && a[0] == '0' && digits.size() < a.size())
-        digits.insert(0, a.size() - digits.size(), '0');
-      out.push_back(prefix + digits + suffix);
+  for (long long k = 0; k < count; ++k) {
+    const long long n = from + k * step;
+    if (letters) {
+      out.push_back(prefix + static_cast<char>(n) + suffix);
+      continue;
     }
+    std::string digits = std::to_string(n);
+    if (a.size() > 1 && a[0] == '0' && digits.size() < a.size())
+      digits.insert(0, a.size() - digits.size(), '0');
+    out.push_back(prefix + digits + suffix);
   }
   return out;
 }
@@ -100,10 +128,15 @@ class IniReader {
  public:
   IniReader(const std::string& path, std::string_view text) : m_lines(split_lines(text)) {
     m_raw.path = path;
-    m_raw.hosts_where = {path, 0, 0};
+    m_raw.hosts_where = {path, 1, 1};
   }
 
-  Result<RawInventory> read() {
+  Result<RawInventory> read(std::string_view text) {
+    if (auto bad = first_invalid_utf8(text)) {
+      auto p = position_of(text, *bad);
+      m_line = p.line;
+      return error(p.column, "not valid UTF-8; an inventory is UTF-8 text");
+    }
     for (std::size_t n = 0; n < m_lines.size(); ++n) {
       m_line = static_cast<int>(n) + 1;
       const std::string& line = m_lines[n];
@@ -236,8 +269,9 @@ class IniReader {
                        t.column + static_cast<int>(eq) + 1, Level::host, settings, vars);
       if (!r) return r;
     }
-    auto names = expand_range(name, at(first.column), m_lines);
+    auto names = expand_range(name, at(first.column), m_lines, k_max_range_names - m_range_names);
     if (!names) return std::unexpected(names.error());
+    if (names->size() > 1) m_range_names += names->size();
     for (const auto& n : *names) {
       if (!valid_name(n)) {
         return error(first.column,
@@ -338,6 +372,11 @@ class IniReader {
         return error(key_col, key + " belongs on a host line, not in [" + m_group + ":vars]");
       }
       if (value.empty()) return error(value_col, key + ": must not be empty");
+      if (!valid_address(value)) {
+        return error(value_col, key + ": '" + value +
+                                    "' is not an address (an IP address or DNS name has no "
+                                    "blanks or control characters)");
+      }
       s.address = value;
     } else if (field == "port" || field == "connect_timeout") {
       auto n = typed_int(value, key, 1, field == "port" ? 65535 : 3600, value_col);
@@ -404,6 +443,7 @@ class IniReader {
   std::string m_group;  // current section's group; empty before any section (ungrouped hosts)
   std::map<std::string, std::size_t> m_group_index;
   std::map<std::string, std::size_t> m_host_index;
+  std::size_t m_range_names = 0;    // names produced by ranges so far
   std::set<std::string> m_defined;  // groups with a [g] or [g:children] section
   std::vector<std::pair<NameRef, std::string>> m_must_exist;  // [g:vars], [all:children] names
 };
@@ -411,7 +451,7 @@ class IniReader {
 }  // namespace
 
 Result<Inventory> parse_ini_inventory(const std::string& path, std::string_view text) {
-  auto raw = IniReader(path, text).read();
+  auto raw = IniReader(path, text).read(text);
   if (!raw) return std::unexpected(raw.error());
   return resolve_inventory(std::move(*raw));
 }

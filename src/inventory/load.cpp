@@ -1,11 +1,8 @@
 #include "inventory/load.hpp"
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "util/input_file.hpp"
 #include "util/text.hpp"
 
 namespace forja {
@@ -33,11 +30,9 @@ Result<Inventory> load_inventory(const std::string& path) {
   if (std::filesystem::is_directory(path, ec)) {
     return bad_input(path + ": is a directory; pass an inventory file (e.g. inventories/lab.yml)");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return bad_input(path + ": cannot read inventory: " + std::strerror(errno));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
+  auto read = read_input_file(path, "inventory");
+  if (!read) return std::unexpected(read.error());
+  const std::string& text = *read;
   if (trim(text).empty()) {
     return bad_input(path + ": the inventory is empty; it needs at least 'hosts:' with one host");
   }

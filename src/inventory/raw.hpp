@@ -67,8 +67,15 @@ struct RawInventory {
 // defaults < groups (outer first; siblings in file order) < host.
 [[nodiscard]] Result<Inventory> resolve_inventory(RawInventory raw);
 
+// How deeply groups may nest through children (a -> b -> c ...): real inventories use a few
+// levels; the limit keeps the resolver's walks short and a chain of thousands an error.
+inline constexpr std::size_t k_max_group_depth = 64;
+
 // Host and group names: [A-Za-z0-9._-]+ (no pattern operators).
 [[nodiscard]] bool valid_name(std::string_view name);
+
+// An address: an IP address or DNS name, so no blanks or control characters (and non-empty).
+[[nodiscard]] bool valid_address(std::string_view address);
 
 // `~` and `~/...` expand to $HOME; a relative path is taken from the inventory's directory.
 [[nodiscard]] std::string resolve_inventory_path(const std::string& value,

@@ -121,9 +121,11 @@ class Resolver {
     return {};
   }
 
-  // Depth-first over children; a child already on the path closes a cycle.
+  // Depth-first over children; a child already on the path closes a cycle, and a path longer
+  // than k_max_group_depth is an error too (so this recursion, and later ones, stay shallow).
   Result<void> check_cycles(std::size_t g) {
     if (m_state.empty()) m_state.assign(m_raw.groups.size(), 0);
+    if (m_height.empty()) m_height.assign(m_raw.groups.size(), 1);
     if (m_state[g] == 2) return {};
     m_state[g] = 1;
     m_path.push_back(g);
@@ -135,7 +137,17 @@ class Resolver {
         for (auto it = start; it != m_path.end(); ++it) cycle += m_raw.groups[*it].name + " -> ";
         return error(ref.where, "group cycle: " + cycle + ref.name);
       }
-      if (auto r = check_cycles(c); !r) return r;
+      if (m_state[c] == 0 && m_path.size() < k_max_group_depth) {
+        if (auto r = check_cycles(c); !r) return r;
+      }
+      // The longest chain through this child: the path so far, then the child's own height.
+      if (m_state[c] == 0 || m_path.size() + m_height[c] > k_max_group_depth) {
+        return error(ref.where, "groups nested more than " + std::to_string(k_max_group_depth) +
+                                    " levels deep (" + m_raw.groups[m_path.front()].name +
+                                    " -> ... -> " + m_raw.groups[g].name + " -> " + ref.name +
+                                    " -> ...)");
+      }
+      m_height[g] = std::max(m_height[g], m_height[c] + 1);
     }
     m_path.pop_back();
     m_state[g] = 2;
@@ -213,6 +225,7 @@ class Resolver {
   std::vector<std::vector<std::size_t>> m_parents;      // per group: groups listing it as a child
   std::vector<std::vector<std::size_t>> m_host_groups;  // per host: groups listing it directly
   std::vector<int> m_state;                             // cycle check: 0 new, 1 on path, 2 done
+  std::vector<std::size_t> m_height;                    // groups in the longest chain from here
   std::vector<std::size_t> m_path;
   std::vector<int> m_depth;
 };
@@ -232,6 +245,12 @@ void ConnectionSettings::apply_to(Connection& c) const {
   if (connect_timeout) c.connect_timeout = *connect_timeout;
 }
 
+bool valid_address(std::string_view address) {
+  return !address.empty() && std::none_of(address.begin(), address.end(), [](char ch) {
+    return static_cast<unsigned char>(ch) <= ' ' || ch == '\x7f';
+  });
+}
+
 bool valid_name(std::string_view name) {
   if (name.empty()) return false;
   return std::all_of(name.begin(), name.end(), [](char ch) {
@@ -249,7 +268,9 @@ std::string resolve_inventory_path(const std::string& value, const std::string& 
   }
   fs::path p(value);
   if (p.is_absolute()) return value;
-  fs::path base = fs::absolute(fs::path(inventory_path)).parent_path();
+  std::error_code ec;  // no current directory, a name too long: keep the path as written
+  fs::path base = fs::absolute(fs::path(inventory_path), ec).parent_path();
+  if (ec) return value;
   return (base / p).lexically_normal().string();
 }
 

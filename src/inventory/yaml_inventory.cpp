@@ -26,10 +26,10 @@ class YamlInventoryReader {
     RawInventory raw;
     raw.path = m_doc.path();
     raw.lines = m_doc.lines();
-    raw.hosts_where = SourceLocation{m_doc.path(), 0, 0};
+    raw.hosts_where = SourceLocation{m_doc.path(), 1, 1};
     const YAML::Node& root = m_doc.root();
     if (root.IsNull()) {
-      return bad_input(m_doc.path() + ": the inventory is empty; it needs at least 'hosts:'");
+      return m_doc.error(root, "the inventory is empty; it needs at least 'hosts:'");
     }
     if (!root.IsMap()) {
       return m_doc.error(root,
@@ -99,6 +99,12 @@ class YamlInventoryReader {
     if (!address) return std::unexpected(address.error());
     if (*address && (*address)->empty()) {
       return m_doc.error(lookup(value, "address"), "address: must not be empty");
+    }
+    if (*address && !valid_address(**address)) {
+      return m_doc.error(lookup(value, "address"),
+                         "address: '" + **address +
+                             "' is not an address (an IP address or DNS name has no blanks or "
+                             "control characters)");
     }
     h.settings.address = *address;
     if (auto r = vars(value, h.vars); !r) return std::unexpected(r.error());

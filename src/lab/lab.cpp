@@ -299,9 +299,10 @@ Result<std::vector<HostStatus>> status(const LabPaths& paths) {
   for (const auto& h : state->hosts) {
     rows.push_back({h.host, host_process_alive(h.pid, h.host) ? h.pid : 0, false});
   }
-  parallel_for(rows.size(), 16, [&](std::size_t i) {
+  auto failures = parallel_for(rows.size(), 16, [&](std::size_t i) {
     rows[i].ssh = ssh_answers(rows[i].host.address, std::chrono::milliseconds(1000));
   });
+  for (const auto& f : failures) rows[f.index].ssh = false;
   return rows;
 }
 

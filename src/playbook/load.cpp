@@ -40,7 +40,7 @@ std::vector<std::string> resource_type_names() {
 // One state mapping -> StateDecl, with its type found and its argument names checked.
 Result<StateDecl> parse_state(const YamlDoc& doc, const YAML::Node& node, bool is_handler) {
   const std::string& file = doc.path();
-  if (!node.IsMap()) {
+  if (!node.IsMap() || node.size() == 0) {
     return doc.error(node, "a state must be a mapping like '- package: haproxy'");
   }
   StateDecl decl;
@@ -142,7 +142,7 @@ Result<void> load_state_file(const std::string& path, Play& play, std::vector<Do
   const auto& root = d.root();
   if (root.IsSequence()) return parse_state_list(d, root, false, play.states);
   if (!root.IsMap()) {
-    return bad_input(path + ": a state file is a list of states, or a map with 'states:' and 'handlers:'");
+    return d.error(root, "a state file is a list of states, or a map with 'states:' and 'handlers:'");
   }
   if (auto r = d.check_keys(root, {"states", "handlers"}, "state file"); !r) return r;
   if (auto r = parse_state_list(d, lookup(root, "states"), false, play.states); !r) return r;
@@ -180,7 +180,8 @@ Result<Play> parse_play(const YamlDoc& doc, const YAML::Node& node, std::vector<
   auto dir = fs::path(file).parent_path();
   auto include = [&](const YAML::Node& item) -> Result<void> {
     auto path = (dir / item.Scalar()).lexically_normal().string();
-    if (!fs::is_regular_file(path)) {
+    std::error_code ec;  // e.g. a name too long for the file system: not found, not a throw
+    if (!fs::is_regular_file(path, ec)) {
       return doc.error(item, "state file not found: " + path);
     }
     return load_state_file(path, play, docs);
@@ -272,7 +273,7 @@ Result<Playbook> load_playbook(const std::string& path) {
   Playbook book;
   book.path = path;
   book.dir = fs::path(path).parent_path().string();
-  if (!root.IsMap()) return bad_input(path + ": a playbook is a map with 'plays:' (and optional 'vars:', 'verify:')");
+  if (!root.IsMap()) return doc.error(root, "a playbook is a map with 'plays:' (and optional 'vars:', 'verify:')");
   if (auto r = doc.check_keys(root, {"vars", "secrets", "plays", "verify"}, "playbook"); !r)
     return std::unexpected(r.error());
   auto secrets = doc.get_string_list(root, "secrets");
@@ -283,7 +284,7 @@ Result<Playbook> load_playbook(const std::string& path) {
   book.vars = vars.IsMap() ? YAML::Clone(vars) : YAML::Node(YAML::NodeType::Map);
   const auto plays = lookup(root, "plays");
   if (!plays.IsSequence() || plays.size() == 0)
-    return bad_input(path + ": the playbook needs 'plays:', a list of {hosts: PATTERN, states: FILE}");
+    return doc.error(plays.IsDefined() ? plays : root, "the playbook needs 'plays:', a list of {hosts: PATTERN, states: FILE}");
   for (const auto& p : plays) {
     auto play = parse_play(doc, p, docs);
     if (!play) return std::unexpected(play.error());

@@ -323,7 +323,7 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
   }
   std::vector<VerifyResult> results(jobs.size());
   Prober prober(inventory, connect);
-  parallel_for(jobs.size(), options.forks, [&](std::size_t i) {
+  auto failures = parallel_for(jobs.size(), options.forks, [&](std::size_t i) {
     const auto& job = jobs[i];
     auto t0 = Clock::now();
     auto deadline = t0 + timeouts[i];
@@ -342,6 +342,10 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
     r.detail = a.detail;
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   });
+  for (const auto& f : failures) {
+    results[f.index].pass = false;
+    results[f.index].detail = "internal error: " + f.what;
+  }
   return results;
 }
 

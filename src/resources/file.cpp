@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "util/diff.hpp"
-#include "util/file_io.hpp"
+#include "util/input_file.hpp"
 #include "util/hash.hpp"
 #include "util/shell.hpp"
 #include "util/text.hpp"
@@ -167,8 +167,8 @@ ResourceType file_type() {
               if (!std::filesystem::is_regular_file(path, ec)) {
                 return std::unexpected(a.error("source", "no such file: " + path));
               }
-              auto text = read_whole_file(path);
-              if (!text) return std::unexpected(a.error("source", "cannot read " + path));
+              auto text = read_input_file(path, "source file");
+              if (!text) return std::unexpected(a.error("source", text.error().message));
               content = std::move(*text);
             }
             return make_file_resource(a, std::move(content));

@@ -3,7 +3,7 @@
 
 #include "resources/file.hpp"
 #include "template/render.hpp"
-#include "util/file_io.hpp"
+#include "util/input_file.hpp"
 
 namespace forja {
 
@@ -44,8 +44,8 @@ ResourceType template_type() {
                                                         " (looked in " + ctx.base_dir +
                                                         " and templates/ above it)"));
             }
-            auto text = read_whole_file(path);
-            if (!text) return std::unexpected(a.error("src", "cannot read " + path));
+            auto text = read_input_file(path, "template");
+            if (!text) return std::unexpected(text.error());
             auto rendered = render_template(*text, ctx.vars, SourceLocation{path, 1, 1}, ctx.used_names);
             if (!rendered) return std::unexpected(rendered.error());
             return make_file_resource(a, std::move(*rendered));

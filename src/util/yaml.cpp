@@ -1,12 +1,20 @@
 #include "util/yaml.hpp"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+
+#include <algorithm>
 #include <charconv>
-#include <fstream>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
+#include "util/input_file.hpp"
 #include "util/json.hpp"
 #include "util/text.hpp"
+#include "util/tree_budget.hpp"
+#include "util/utf8.hpp"
+#include "util/yaml_scan.hpp"
 
 namespace forja {
 
@@ -20,7 +28,11 @@ std::string describe(const YAML::Node& node) {
 }
 
 // Duplicate keys are errors (YAML forbids them; yaml-cpp keeps both and lookups see the first).
-Result<void> check_structure(const YamlDoc& doc, const YAML::Node& node) {
+// The walk expands aliases, so the budget also stops alias loops and "billion laughs": every
+// later walk of this tree is bounded by what this one accepted.
+Result<void> check_structure(const YamlDoc& doc, const YAML::Node& node, TreeBudget& budget,
+                             int depth) {
+  if (!budget.enter(depth)) return doc.error(node, budget.exceeded());
   if (node.IsMap()) {
     std::map<std::string, int> seen;  // key -> line of its first occurrence
     for (const auto& kv : node) {
@@ -30,14 +42,32 @@ Result<void> check_structure(const YamlDoc& doc, const YAML::Node& node) {
         return doc.error(kv.first, "duplicate key '" + kv.first.Scalar() + "' (first at line " +
                                        std::to_string(it->second) + ")");
       }
-      if (auto r = check_structure(doc, kv.second); !r) return r;
+      if (!budget.enter(depth + 1)) return doc.error(kv.first, budget.exceeded());
+      if (auto r = check_structure(doc, kv.second, budget, depth + 1); !r) return r;
     }
   } else if (node.IsSequence()) {
     for (const auto& item : node)
-      if (auto r = check_structure(doc, item); !r) return r;
+      if (auto r = check_structure(doc, item, budget, depth + 1); !r) return r;
   }
   return {};
 }
+
+// Where each document of a YAML stream starts; nothing else is built.
+struct DocumentStarts : YAML::EventHandler {
+  YAML::Mark last;
+  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 // The key and value of `key` in `map`; an empty value (`port:`) is blamed on its key, since
 // yaml-cpp marks it where the next token starts.
@@ -55,7 +85,7 @@ YamlDoc::YamlDoc(std::string path, std::string_view text, YAML::Node root)
     : m_path(std::move(path)), m_lines(split_lines(text)), m_root(std::move(root)) {}
 
 SourceLocation YamlDoc::where(const YAML::Node& node) const {
-  SourceLocation loc{m_path, 0, 0};
+  SourceLocation loc{m_path, 1, 1};
   if (node.IsDefined() && node.Mark().line >= 0) {
     loc.line = node.Mark().line + 1;
     loc.column = node.Mark().column + 1;
@@ -190,28 +220,69 @@ Result<std::vector<std::string>> YamlDoc::get_string_list(const YAML::Node& map,
 
 Result<YamlDoc> parse_yaml(const std::string& path, std::string_view text) {
   YamlDoc doc(path, text, YAML::Node());
-  std::vector<YAML::Node> docs;
+  if (auto bad = first_invalid_utf8(text)) {
+    auto at = position_of(text, *bad);
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[*bad]));
+    return located_error({path, at.line, at.column},
+                         std::string("not valid UTF-8 (byte ") + byte + "); YAML files are UTF-8",
+                         doc.lines());
+  }
+  // YAML is printable text; yaml-cpp loops forever on some inputs with a NUL byte in them.
+  auto control = std::find_if(text.begin(), text.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f;
+  });
+  if (control != text.end()) {
+    const auto offset = static_cast<std::size_t>(control - text.begin());
+    auto at = position_of(text, offset);
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(*control));
+    return located_error({path, at.line, at.column},
+                         std::string("control character ") + byte +
+                             "; YAML text is printable characters, tabs and line breaks",
+                         doc.lines());
+  }
+  if (auto at = yaml_nesting_exceeds(text, k_max_yaml_depth)) {
+    return located_error({path, at->line, at->column},
+                         "nested more than " + std::to_string(k_max_yaml_depth) + " levels deep",
+                         doc.lines());
+  }
+  auto at_mark = [&](const YAML::Mark& mark) {
+    return SourceLocation{path, mark.line >= 0 ? mark.line + 1 : 1,
+                          mark.column >= 0 ? mark.column + 1 : 1};
+  };
+  YAML::Node root;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    // Not YAML::LoadAll: on some inputs (a stray ',' or '}') yaml-cpp's parser stops making
+    // progress and LoadAll collects empty documents forever. One document is loaded; a second
+    // call of the parser tells whether anything follows it.
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    DocumentStarts starts;
+    if (parser.HandleNextDocument(starts) && parser.HandleNextDocument(starts)) {
+      return located_error(at_mark(starts.last),
+                           "text after the end of the YAML document: a second document ('---'; "
+                           "put everything in one) or a stray ',', ']' or '}'",
+                           doc.lines());
+    }
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own guard, should the scan miss one
+    return located_error(at_mark(e.mark), "nested too deeply", doc.lines());
   } catch (const YAML::Exception& e) {
-    SourceLocation at{path, e.mark.line >= 0 ? e.mark.line + 1 : 0,
-                      e.mark.column >= 0 ? e.mark.column + 1 : 0};
-    return located_error(at, "YAML syntax error: " + e.msg, doc.lines());
+    return located_error(at_mark(e.mark), "YAML syntax error: " + e.msg, doc.lines());
   }
-  if (docs.size() > 1) {
-    return doc.error(docs[1], "a second YAML document ('---'); put everything in one document");
-  }
-  YamlDoc result(path, text, docs.empty() ? YAML::Node() : docs.front());
-  if (auto r = check_structure(result, result.root()); !r) return std::unexpected(r.error());
+  YamlDoc result(path, text, root);
+  TreeBudget budget;
+  if (auto r = check_structure(result, result.root(), budget, 0); !r)
+    return std::unexpected(r.error());
   return result;
 }
 
 Result<YamlDoc> load_yaml_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return bad_input(path + ": cannot read file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_yaml(path, ss.str());
+  auto text = read_input_file(path, "file");
+  if (!text) return std::unexpected(text.error());
+  return parse_yaml(path, *text);
 }
 
 YAML::Node lookup(const YAML::Node& map, std::string_view key) {

@@ -23,7 +23,8 @@ class YamlDoc {
   [[nodiscard]] const YAML::Node& root() const { return m_root; }
   [[nodiscard]] const std::vector<std::string>& lines() const { return m_lines; }
 
-  // Where a node starts (line/column 0 when yaml-cpp has no mark for it).
+  // Where a node starts (the file's start, 1:1, when yaml-cpp has no mark for it: the null root
+  // of an empty file).
   [[nodiscard]] SourceLocation where(const YAML::Node& node) const;
   // bad_input "FILE:LINE:COL: what" plus the source line and a caret.
   [[nodiscard]] std::unexpected<Error> error(const YAML::Node& at, std::string_view what) const;
@@ -73,7 +74,10 @@ class YamlDoc {
 
 // Read and parse one YAML file: syntax errors carry file:line:col, duplicate keys (which
 // yaml-cpp keeps silently) are errors, several documents are an error. An empty file gives
-// a null root; the caller decides whether that is allowed.
+// a null root; the caller decides whether that is allowed. Bounded input: text that is not
+// UTF-8, nests deeper than k_max_yaml_depth (checked on the text before yaml-cpp parses it) or
+// holds more than k_max_yaml_nodes values once aliases are expanded is an error at the place
+// where the limit was hit; so is a file larger than k_max_input_file_bytes.
 [[nodiscard]] Result<YamlDoc> load_yaml_file(const std::string& path);
 // The same for text already in memory (`path` is used in messages).
 [[nodiscard]] Result<YamlDoc> parse_yaml(const std::string& path, std::string_view text);

@@ -95,5 +95,5 @@ TEST_CASE("INI errors point at the line and column", "[inventory][ini]") {
         "web[1:3] or db[01:10])");
   CHECK(ini_error("[a]\nx role='front\n") == "hosts.ini:2:8: unterminated quote '");
   CHECK(ini_error("# nothing\n[a]\n") ==
-        "hosts.ini: no hosts defined; an inventory needs at least one host, e.g.");
+        "hosts.ini:1:1: no hosts defined; an inventory needs at least one host, e.g.");
 }

@@ -52,13 +52,14 @@ TEST_CASE("yaml helper: duplicate keys, several documents and syntax errors are 
   CHECK(dup.error().message.starts_with("f.yml:3:12: duplicate key 'x' (first at line 3)"));
   auto two = parse_yaml("f.yml", "a: 1\n---\nb: 2\n");
   REQUIRE_FALSE(two);
-  CHECK(two.error().message.starts_with("f.yml:3:1: a second YAML document"));
+  CHECK(two.error().message.starts_with(
+      "f.yml:2:1: text after the end of the YAML document: a second document"));
   auto syntax = parse_yaml("f.yml", "a: [1, 2\n");
   REQUIRE_FALSE(syntax);
   CHECK(syntax.error().message.starts_with("f.yml:2:1: YAML syntax error: "));
   auto missing = load_yaml_file("/nonexistent/f.yml");
   REQUIRE_FALSE(missing);
-  CHECK(missing.error().message == "/nonexistent/f.yml: cannot read file");
+  CHECK(missing.error().message.starts_with("/nonexistent/f.yml: cannot read file"));
 }
 
 TEST_CASE("yaml helper: JSON keeps scalars as strings", "[inventory][yaml]") {

@@ -196,7 +196,7 @@ TEST_CASE("empty, missing and host-less inventories are errors", "[inventory]") 
   CHECK(yaml_error("defaults: {user: x}\nhosts: {}\n") ==
         "inv.yml:2:8: no hosts defined; an inventory needs at least one host, e.g.");
   CHECK(yaml_error("# only a comment\n") ==
-        "inv.yml: the inventory is empty; it needs at least 'hosts:'");
+        "inv.yml:1:1: the inventory is empty; it needs at least 'hosts:'");
 }
 
 TEST_CASE("the format is chosen by extension, then by the first line", "[inventory]") {
