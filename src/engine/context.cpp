@@ -34,8 +34,7 @@ YAML::Node shared_context(const Playbook& book, const Inventory& inventory) {
   return shared;
 }
 
-YAML::Node host_context(const Playbook& book, const Host& host, const YAML::Node& facts,
-                        const YAML::Node& shared) {
+YAML::Node host_context(const Playbook& book, const Host& host, const YAML::Node& facts) {
   YAML::Node ctx(YAML::NodeType::Map);
   merge_into(ctx, book.vars);
   merge_into(ctx, host.vars);
@@ -45,15 +44,14 @@ YAML::Node host_context(const Playbook& book, const Host& host, const YAML::Node
   self["address"] = host.connection.address;
   ctx["host"] = self;
   ctx["facts"] = facts.IsDefined() ? YAML::Clone(facts) : YAML::Node(YAML::NodeType::Map);
-  if (shared.IsMap()) {
-    for (const auto& kv : shared) ctx[kv.first.Scalar()] = kv.second;  // shared, not copied
-  }
   return ctx;
 }
 
 YAML::Node host_context(const Playbook& book, const Inventory& inventory, const Host& host,
                         const YAML::Node& facts) {
-  return host_context(book, host, facts, shared_context(book, inventory));
+  auto ctx = host_context(book, host, facts);
+  for (const auto& kv : shared_context(book, inventory)) ctx[kv.first.Scalar()] = kv.second;
+  return ctx;
 }
 
 }  // namespace forja

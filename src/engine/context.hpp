@@ -7,18 +7,18 @@
 
 namespace forja {
 
-// What every host's context shares: `groups`, for each inventory group a list of its hosts as
-// {name, address, vars...} (so a balancer's template can list the web group's addresses).
-// Built once per run: a host's context refers to it, never copies it.
+// What every host's templates see alike: `groups`, for each inventory group a list of its hosts
+// as {name, address, vars...} (so a balancer's template can list the web group's addresses).
+// The engine builds it once per run and converts it once (template/render.hpp
+// SharedTemplateData): hosts never copy it.
 [[nodiscard]] YAML::Node shared_context(const Playbook& book, const Inventory& inventory);
 
-// The variables a host's states and templates see: playbook vars < inventory vars (defaults,
-// groups, host), plus `inventory_hostname`, `host` {name, address}, `facts`, and the shared
-// `groups`.
+// A host's own variables: playbook vars < inventory vars (defaults, groups, host), plus
+// `inventory_hostname`, `host` {name, address} and `facts`.
 [[nodiscard]] YAML::Node host_context(const Playbook& book, const Host& host,
-                                      const YAML::Node& facts, const YAML::Node& shared);
+                                      const YAML::Node& facts);
 
-// The same, building the shared part for this one call (one host, or tests).
+// Both in one map (one host at a time: verify, tests).
 [[nodiscard]] YAML::Node host_context(const Playbook& book, const Inventory& inventory,
                                       const Host& host, const YAML::Node& facts);
 

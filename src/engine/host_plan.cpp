@@ -150,15 +150,24 @@ Result<void> check_overlaps(const HostStates& host, const std::string& host_name
 
 }  // namespace
 
-Result<HostDecls> select_decls(const Playbook& book, const Inventory& inventory, const Host& host,
-                               const std::vector<std::string>& tags) {
-  HostDecls out;
+Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventory) {
+  PlayMembers members;
   for (const auto& play : book.plays) {
     auto hosts = inventory.match(play.hosts);
     if (!hosts) {
       return bad_input(play.where.str() + ": play '" + play.name + "': " + hosts.error().message);
     }
-    if (std::find(hosts->begin(), hosts->end(), &host) == hosts->end()) continue;
+    members.emplace_back(hosts->begin(), hosts->end());
+  }
+  return members;
+}
+
+HostDecls select_decls(const Playbook& book, const PlayMembers& members, const Host& host,
+                       const std::vector<std::string>& tags) {
+  HostDecls out;
+  for (std::size_t p = 0; p < book.plays.size(); ++p) {
+    const auto& play = book.plays[p];
+    if (!members[p].contains(&host)) continue;
     for (const auto& s : play.states) {
       bool tagged = tags.empty() || std::any_of(s.tags.begin(), s.tags.end(), [&](auto& t) {
                       return std::find(tags.begin(), tags.end(), t) != tags.end();
@@ -170,9 +179,18 @@ Result<HostDecls> select_decls(const Playbook& book, const Inventory& inventory,
   return out;
 }
 
+Result<HostDecls> select_decls(const Playbook& book, const Inventory& inventory, const Host& host,
+                               const std::vector<std::string>& tags) {
+  auto members = play_members(book, inventory);
+  if (!members) return std::unexpected(members.error());
+  return select_decls(book, *members, host, tags);
+}
+
 Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& context,
-                                     const std::string& host_name) {
-  TemplateScope templates(context);  // a host's values share converted variables and one budget
+                                     const std::string& host_name,
+                                     const SharedTemplateData* shared) {
+  // A host's values share converted variables and one budget.
+  TemplateScope templates(context, shared);
   HostStates host;
   for (const auto* d : decls.states) {
     auto ps = build_one(*d, context, false);
@@ -208,7 +226,9 @@ Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& c
   return host;
 }
 
-Result<PlannedState> rebuild_state(const PlannedState& state, const YAML::Node& context) {
+Result<PlannedState> rebuild_state(const PlannedState& state, const YAML::Node& context,
+                                   const SharedTemplateData* shared) {
+  TemplateScope templates(context, shared);
   auto fresh = build_one(*state.decl, context, state.is_handler);
   if (!fresh) return fresh;
   fresh->requires_ids = state.requires_ids;

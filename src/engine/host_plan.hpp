@@ -9,6 +9,7 @@
 #include "engine/context.hpp"
 #include "playbook/model.hpp"
 #include "resources/resource.hpp"
+#include "template/render.hpp"
 
 namespace forja {
 
@@ -42,16 +43,26 @@ struct HostDecls {
                                              const Host& host,
                                              const std::vector<std::string>& tags);
 
+// The hosts each play targets, in playbook order (each play's pattern matched once).
+using PlayMembers = std::vector<std::set<const Host*>>;
+[[nodiscard]] Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventory);
+// select_decls with the plays' hosts already matched.
+[[nodiscard]] HostDecls select_decls(const Playbook& book, const PlayMembers& members,
+                                     const Host& host, const std::vector<std::string>& tags);
+
 // Render each declaration with the host's context and build its resource (validating argument
 // types and values), then check what only the whole host shows: every notified handler is
 // defined for the host, and no two states manage the same thing. Pure: no host I/O.
+// `shared` (may be null) holds what every host's templates see alike (`groups`).
 [[nodiscard]] Result<HostStates> build_host_states(const HostDecls& decls,
                                                    const YAML::Node& context,
-                                                   const std::string& host_name);
+                                                   const std::string& host_name,
+                                                   const SharedTemplateData* shared = nullptr);
 
 // Build one declaration again (after the host's facts changed).
 [[nodiscard]] Result<PlannedState> rebuild_state(const PlannedState& state,
-                                                 const YAML::Node& context);
+                                                 const YAML::Node& context,
+                                                 const SharedTemplateData* shared = nullptr);
 
 // The states a host's state at `index` waits for (requires), transitively, that are changing.
 [[nodiscard]] std::vector<std::string> changing_prerequisites(const HostStates& host,

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 
@@ -36,8 +35,6 @@ ExitCode RunOutcome::exit_code(bool changes_are_an_exit_code) const {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::mutex g_shared_context_mutex;
 
 double since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -88,7 +85,7 @@ StateStatus status_of(Outcome o) {
 
 class HostRun {
  public:
-  HostRun(const Playbook& book, const YAML::Node& shared, const Host& host,
+  HostRun(const Playbook& book, const SharedTemplateData& shared, const Host& host,
           const HostDecls& decls, const RunOptions& options, RunReport& report)
       : m_book(book), m_shared(shared), m_host(host), m_decls(decls), m_options(options),
         m_report(report), m_store(options.state_dir, host.name) {
@@ -103,14 +100,8 @@ class HostRun {
     auto facts = gather(*transport, Privilege::user);
     if (!facts) return unreachable(facts.error().message);
     m_report.host_started(m_host.name, facts->description);
-    Result<HostStates> built = bad_input("");
-    {
-      // yaml-cpp nodes shared between threads are read under one lock (its reads are not all
-      // thread-safe): the context refers to the run's one `groups`.
-      std::lock_guard lock(g_shared_context_mutex);
-      m_context = host_context(m_book, m_host, facts->facts, m_shared);
-      built = build_host_states(m_decls, m_context, m_host.name);
-    }
+    m_context = host_context(m_book, m_host, facts->facts);
+    auto built = build_host_states(m_decls, m_context, m_host.name, &m_shared);
     if (!built) return failed(built.error().message);
     m_states = std::move(*built);
     m_outcomes.assign(m_states.states.size(), Outcome::pending);
@@ -202,8 +193,7 @@ class HostRun {
         m_facts_dump = YAML::Dump(fresh->facts);
         if (m_facts_dump != before) {
           facts_changed = true;
-          std::lock_guard lock(g_shared_context_mutex);
-          m_context = host_context(m_book, m_host, fresh->facts, m_shared);
+          m_context = host_context(m_book, m_host, fresh->facts);
         }
       }
     }
@@ -218,9 +208,7 @@ class HostRun {
     bool rebuilt = false;
     for (std::size_t i = set.from + 1; i < states.size(); ++i) {
       if (states[i].facts_read.empty()) continue;
-      std::unique_lock lock(g_shared_context_mutex);
-      auto fresh = rebuild_state(states[i], m_context);
-      lock.unlock();
+      auto fresh = rebuild_state(states[i], m_context, &m_shared);
       if (!fresh) {
         states[i].error = fresh.error().message;
         continue;
@@ -680,7 +668,7 @@ class HostRun {
   }
 
   const Playbook& m_book;
-  const YAML::Node& m_shared;  // every host's `groups`, built once
+  const SharedTemplateData& m_shared;  // every host's `groups`, converted once, only read
   const Host& m_host;
   const HostDecls& m_decls;
   const RunOptions& m_options;
@@ -728,15 +716,17 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
   }
 
   // Validate everything for every host before contacting any.
-  const YAML::Node shared = shared_context(book, inventory);
+  auto shared = SharedTemplateData::make(shared_context(book, inventory));
+  if (!shared) return std::unexpected(shared.error());
+  auto members = play_members(book, inventory);
+  if (!members) return std::unexpected(members.error());
   std::vector<HostDecls> decls;
   for (const auto* h : hosts) {
-    auto d = select_decls(book, inventory, *h, options.tags);
-    if (!d) return std::unexpected(d.error());
-    auto ctx = host_context(book, *h, fact_stub, shared);
-    auto built = build_host_states(*d, ctx, h->name);
+    auto d = select_decls(book, *members, *h, options.tags);
+    auto ctx = host_context(book, *h, fact_stub);
+    auto built = build_host_states(d, ctx, h->name, shared->get());
     if (!built) return std::unexpected(built.error());
-    decls.push_back(std::move(*d));
+    decls.push_back(std::move(d));
   }
 
   RunOutcome outcome;
@@ -744,7 +734,7 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
   std::atomic<std::size_t> done{0};
   reporter().progress(fmt::format("0/{} hosts done", hosts.size()));
   auto failures = parallel_for(hosts.size(), options.forks, [&](std::size_t i) {
-    HostRun run(book, shared, *hosts[i], decls[i], options, report);
+    HostRun run(book, **shared, *hosts[i], decls[i], options, report);
     outcome.hosts[i] = run.run(connect, facts);
     reporter().progress(fmt::format("{}/{} hosts done (last: {})", ++done, hosts.size(), hosts[i]->name));
   });

@@ -179,8 +179,12 @@ struct RenderLimit {
 // grows by the longest section body per entry and by each string value looked up.
 class RecordingContext : public mus::basic_context<std::string> {
  public:
-  RecordingContext(const mus::data* root, std::size_t section_text, std::set<std::string>* used)
-      : m_inner(root), m_section_text(section_text), m_used(used) {}
+  // `shared` (may be null) is searched after `root`.
+  RecordingContext(const mus::data* root, const mus::data* shared, std::size_t section_text,
+                   std::set<std::string>* used)
+      : m_inner(shared ? shared : root), m_section_text(section_text), m_used(used) {
+    if (shared) m_inner.push(root);
+  }
   void push(const mus::data* data) override {
     count(m_section_text);
     m_inner.push(data);
@@ -269,8 +273,24 @@ struct TemplateScope::Data : ContextData {
   using ContextData::ContextData;
 };
 
-TemplateScope::TemplateScope(const YAML::Node& context)
-    : m_data(std::make_unique<Data>(context)), m_outer(t_scope) {
+struct SharedTemplateData::Data {
+  mus::data data{mus::data::type::object};
+};
+
+SharedTemplateData::SharedTemplateData() : m_data(std::make_unique<Data>()) {}
+SharedTemplateData::~SharedTemplateData() = default;
+
+Result<std::shared_ptr<const SharedTemplateData>> SharedTemplateData::make(const YAML::Node& vars) {
+  std::shared_ptr<SharedTemplateData> shared(new SharedTemplateData());
+  TreeBudget budget(k_max_yaml_nodes, k_max_data_depth);
+  if (vars.IsMap() && !to_data(vars, budget, 0, shared->m_data->data)) {
+    return bad_input("the variables every host shares (groups) are " + budget.exceeded());
+  }
+  return shared;
+}
+
+TemplateScope::TemplateScope(const YAML::Node& context, const SharedTemplateData* shared)
+    : m_data(std::make_unique<Data>(context)), m_shared(shared), m_outer(t_scope) {
   t_scope = this;
 }
 
@@ -311,7 +331,10 @@ Result<std::string> render_template(std::string_view text, const YAML::Node& con
              !to_data(context, budget, 0, whole)) {
     return bad_input(origin.str() + ": the template's data is " + budget.exceeded());
   }
-  RecordingContext ctx{data, scan.longest_section, used};
+  const mus::data* shared = t_scope && t_scope->m_data->of(context) && t_scope->m_shared
+                               ? &t_scope->m_shared->data().data
+                               : nullptr;
+  RecordingContext ctx{data, shared, scan.longest_section, used};
   std::string out;
   try {
     out = tmpl.render(ctx);

@@ -40,9 +40,26 @@ inline constexpr std::size_t k_max_template_output = 64 * 1024 * 1024 / k_limit_
 // and templates, not once per value, and all of it counts against one k_max_yaml_nodes budget.
 // `context` must not change while the scope lives. Outside a scope each rendering converts what
 // it names, under a budget of its own.
+// Variables every host's templates see alike (the inventory's `groups`), converted to template
+// data once per run; afterwards only read, from any thread.
+class SharedTemplateData {
+ public:
+  // Bad input when the variables are past the limits of util/tree_budget.hpp.
+  [[nodiscard]] static Result<std::shared_ptr<const SharedTemplateData>> make(const YAML::Node& vars);
+  ~SharedTemplateData();
+
+  struct Data;  // render.cpp
+  [[nodiscard]] const Data& data() const { return *m_data; }
+
+ private:
+  SharedTemplateData();
+  std::unique_ptr<Data> m_data;
+};
+
 class TemplateScope {
  public:
-  explicit TemplateScope(const YAML::Node& context);
+  // With `shared`, names the host's own context does not have are looked up there.
+  explicit TemplateScope(const YAML::Node& context, const SharedTemplateData* shared = nullptr);
   ~TemplateScope();
   TemplateScope(const TemplateScope&) = delete;
   TemplateScope& operator=(const TemplateScope&) = delete;
@@ -53,6 +70,7 @@ class TemplateScope {
   friend Result<std::string> render_template(std::string_view, const YAML::Node&,
                                              const SourceLocation&, std::set<std::string>*);
   std::unique_ptr<Data> m_data;
+  const SharedTemplateData* m_shared;
   TemplateScope* m_outer;
 };
 

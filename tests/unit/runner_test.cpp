@@ -320,3 +320,13 @@ TEST_CASE("a restart handler has nothing to do when a later state started the se
     CHECK(out.of("restart-app").at(0).status == StateStatus::changed);
   }
 }
+
+TEST_CASE("templates see every host through groups, shared by all hosts of the run", "[engine][apply]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - file: /etc/peers\n"
+      "        content: \"{{#groups.all}}{{name}}={{address}};{{/groups.all}}\"\n");
+  FakeHost host;
+  auto out = s.go(host, true);
+  CHECK(out.of("file[/etc/peers]").at(0).status == StateStatus::changed);
+  CHECK(host.files["/etc/peers"] == "h1=10.0.0.1;");
+}
