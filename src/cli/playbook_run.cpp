@@ -71,7 +71,7 @@ int run_verify_command(const PlaybookOptions& o) {
   options.forks = o.connect.forks;
   auto results = run_verify(*book, *inventory, connect, options);
   if (!results) return report_error(results.error());
-  return report_verify(*results, o.json) ? 0 : static_cast<int>(ExitCode::failed);
+  return report_verify(*results, o.json, o.verbose) ? 0 : static_cast<int>(ExitCode::failed);
 }
 
 }  // namespace forja

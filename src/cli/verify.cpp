@@ -12,7 +12,10 @@ CommandSpec verify_command() {
             auto o = std::make_shared<PlaybookOptions>();
             add_connect_options(sub, o->connect);
             sub.add_option("playbook", o->playbook, "Playbook with a verify: section")->required();
-            sub.add_flag("--json", o->json, "One JSON object per probe");
+            sub.add_flag("--json", o->json, "One JSON object per probe, with full listings");
+            sub.add_flag("-v,--verbose", o->verbose,
+                         "One line per host and every instance listed (default: a summary per "
+                         "probe, naming only what failed)");
             sub.add_option("--timeout", o->verify_timeout,
                            "Seconds each probe is retried before it fails")
                 ->capture_default_str();

@@ -60,8 +60,15 @@ struct Job {
 
 struct Attempt {
   bool pass = false;
-  std::string value, detail;
+  std::string value, detail, full;
 };
+
+// Many names as a person reads them: all of up to 4, else "first ... last".
+std::string summarize(const std::vector<std::string>& names) {
+  if (names.empty()) return "none";
+  if (names.size() <= 4) return forja::join(names);
+  return names.front() + " ... " + names.back();
+}
 
 Result<YAML::Node> render_all(const YAML::Node& node, const YAML::Node& ctx, const SourceLocation& where) {
   if (node.IsScalar()) {
@@ -108,14 +115,15 @@ class Prober {
   Prober(const Inventory& inventory, const TransportFactory& connect)
       : m_inventory(inventory), m_connect(connect) {}
 
-  Attempt once(const Job& job) {
+  // One attempt; `deadline` bounds the probes that take many steps (lb_spread).
+  Attempt once(const Job& job, Clock::time_point deadline) {
     const auto& a = job.args;
     const auto& type = a.type();
     if (type == "tcp") return tcp(job);
     if (type == "http") return http(job);
     if (type == "service") return service(job);
     if (type == "discovery") return discovery(job);
-    return lb_spread(job);
+    return lb_spread(job, deadline);
   }
 
  private:
@@ -199,33 +207,41 @@ class Prober {
     if (!healthy) return {false, "unreachable", healthy.error().message};
     std::vector<std::string> names;
     auto expected = expected_addresses(job, names);
-    std::vector<std::string> listed, missing, unexpected;
+    std::vector<std::string> listed, instances, missing, unexpected;
     for (const auto& i : *healthy) {
       listed.push_back(fmt::format("{} ({}:{})", i.instance, i.address, i.port));
+      instances.push_back(i.instance);
       if (std::find(expected.begin(), expected.end(), i.address) == expected.end()) unexpected.push_back(i.instance);
     }
     for (std::size_t k = 0; k < expected.size(); ++k) {
       bool found = std::any_of(healthy->begin(), healthy->end(), [&](auto& i) { return i.address == expected[k]; });
       if (!found) missing.push_back(names[k] + " (" + expected[k] + ")");
     }
-    std::string value = fmt::format("{} healthy: {}", healthy->size(), listing(listed));
-    if (missing.empty() && unexpected.empty()) return {true, value, ""};
+    std::string value = fmt::format("{} healthy ({})", healthy->size(), summarize(instances));
+    std::string full = fmt::format("{} healthy: {}", healthy->size(), listing(listed));
+    if (missing.empty() && unexpected.empty()) return {true, value, "", full};
     std::string detail;
     if (!missing.empty()) detail += "missing: " + listing(missing);
     if (!unexpected.empty()) detail += std::string(detail.empty() ? "" : "; ") + "unexpected: " + listing(unexpected);
-    return {false, value, detail};
+    return {false, value, detail, full};
   }
 
-  Attempt lb_spread(const Job& job) {
+  // Requests through the balancer until every registered replica has answered (at least
+  // `requests` of them), bounded by 10 per replica (plus 10) and by the probe's deadline.
+  Attempt lb_spread(const Job& job, Clock::time_point deadline) {
     auto d = catalog(job);
     if (!d) return {false, "", d.error().message};
     auto registered = (*d)->healthy(job.args.str("service"));
     if (!registered) return {false, "", "discovery: " + registered.error().message};
-    long n = job.args.integer("requests", 20);
+    const long at_least = job.args.integer("requests", 20);
+    const long at_most = std::max<long>(at_least, 10 * static_cast<long>(registered->size()) + 10);
     std::map<std::string, int> seen;
     int errors = 0, unattributed = 0;
     std::string last_error;
-    for (long k = 0; k < n; ++k) {
+    long sent = 0;
+    auto all_seen = [&] { return seen.size() == registered->size(); };
+    while (sent < at_most && (sent < at_least || !all_seen()) && (sent == 0 || Clock::now() < deadline)) {
+      ++sent;
       auto r = http_request("GET", job.args.name(), "", std::chrono::seconds(5));
       if (!r || r->status != 200) {
         ++errors;
@@ -243,16 +259,20 @@ class Prober {
       if (!attributed) ++unattributed;
     }
     std::vector<std::string> dist, missing;
+    int low = 0, high = 0;
     for (const auto& i : *registered) {
       int c = seen.count(i.instance) ? seen[i.instance] : 0;
       dist.push_back(fmt::format("{} ({})", i.instance, c));
-      if (c == 0) {
-        auto h = http_request("GET", i.health_url, "", std::chrono::seconds(2));
-        std::string why = !h ? "health check failing: " + h.error().message
-                             : h->status != 200 ? "health check answers HTTP " + std::to_string(h->status)
-                                                : "healthy, but the balancer sent it nothing";
-        missing.push_back(i.instance + " (registered, " + why + ")");
+      if (c > 0) {
+        low = low == 0 ? c : std::min(low, c);
+        high = std::max(high, c);
+        continue;
       }
+      auto h = http_request("GET", i.health_url, "", std::chrono::seconds(2));
+      std::string why = !h ? "health check failing: " + h.error().message
+                           : h->status != 200 ? "health check answers HTTP " + std::to_string(h->status)
+                                              : "healthy, but the balancer sent it nothing";
+      missing.push_back(i.instance + " (registered, " + why + ")");
     }
     std::vector<std::string> names;
     auto expected = expected_addresses(job, names);
@@ -260,11 +280,20 @@ class Prober {
       bool registered_here = std::any_of(registered->begin(), registered->end(), [&](auto& i) { return i.address == expected[k]; });
       if (!registered_here) missing.push_back(names[k] + " (not registered in discovery)");
     }
-    std::string value = fmt::format("{} requests, replicas seen: {}", n, listing(dist));
-    if (errors) value += fmt::format("; {} failed ({})", errors, last_error);
-    if (unattributed) value += fmt::format("; {} from unknown replicas", unattributed);
+    std::string value = all_seen() && !registered->empty()
+                            ? fmt::format("{} requests reached all {} replicas ({} to {} each)", sent,
+                                          registered->size(), low, high)
+                            : fmt::format("{} requests reached {} of {} replicas", sent, seen.size(),
+                                          registered->size());
+    std::string tail;
+    if (errors) tail += fmt::format("; {} failed ({})", errors, last_error);
+    if (unattributed) tail += fmt::format("; {} from unknown replicas", unattributed);
+    std::string full = fmt::format("{} requests, replicas seen: {}", sent, listing(dist)) + tail;
     bool pass = missing.empty() && errors == 0 && !registered->empty();
-    return {pass, value, missing.empty() ? (errors ? "some requests failed" : "") : "missing: " + listing(missing)};
+    return {pass, value + tail,
+            missing.empty() ? (errors ? "some requests failed" : registered->empty() ? "no replica registered" : "")
+                            : "missing: " + listing(missing),
+            full};
   }
 
   static std::string listing(const std::vector<std::string>& v) { return v.empty() ? "none" : forja::join(v); }
@@ -286,6 +315,7 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
                                              const TransportFactory& connect,
                                              const VerifyOptions& options) {
   std::vector<Job> jobs;
+  std::vector<std::size_t> declared;
   std::vector<std::chrono::seconds> timeouts;
   std::vector<std::string> type_names;
   for (const auto& s : probe_specs()) type_names.push_back(s.type);
@@ -318,6 +348,7 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
       }
       auto backend = ctx["discovery_backend"];
       jobs.push_back(Job{args, h, backend && backend.IsScalar() ? backend.Scalar() : ""});
+      declared.push_back(static_cast<std::size_t>(&decl - book.verify.data()));
       timeouts.push_back(std::chrono::seconds(args.integer("timeout", options.timeout.count())));
     }
   }
@@ -328,17 +359,19 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
     auto t0 = Clock::now();
     auto deadline = t0 + timeouts[i];
     VerifyResult& r = results[i];
+    r.declared = declared[i];
     r.probe = job.args.type();
     r.target = job.args.name() + (job.host && r.probe == "service" ? " @" + job.host->name : "");
     Attempt a;
     do {
       ++r.attempts;
-      a = prober.once(job);
+      a = prober.once(job, deadline);
       if (a.pass || Clock::now() + std::chrono::seconds(1) >= deadline) break;
       std::this_thread::sleep_for(std::chrono::seconds(1));
     } while (true);
     r.pass = a.pass;
     r.value = a.value;
+    r.full = a.full;
     r.detail = a.detail;
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   });
@@ -349,25 +382,60 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
   return results;
 }
 
-bool report_verify(const std::vector<VerifyResult>& results, bool json) {
-  auto& rep = reporter();
+bool report_verify(const std::vector<VerifyResult>& results, bool json, bool verbose,
+                   Reporter& rep) {
   bool all = std::all_of(results.begin(), results.end(), [](auto& r) { return r.pass; });
   if (json) {
     for (const auto& r : results) {
-      rep.line(fmt::format(R"({{"event":"probe","probe":{},"target":{},"pass":{},"value":{},"detail":{},"seconds":{:.3f},"attempts":{}}})",
+      rep.line(fmt::format(R"({{"event":"probe","probe":{},"target":{},"pass":{},"value":{},"summary":{},"detail":{},"seconds":{:.3f},"attempts":{}}})",
                            json_string(r.probe), json_string(r.target), r.pass ? "true" : "false",
-                           json_string(r.value), json_string(r.detail), r.seconds, r.attempts));
+                           json_string(r.full.empty() ? r.value : r.full), json_string(r.value),
+                           json_string(r.detail), r.seconds, r.attempts));
     }
     return all;
   }
+  // Rows: one per result when verbose or when an entry ran on few hosts; otherwise one per
+  // `verify:` entry, with only the hosts where it failed.
+  struct Row {
+    std::string probe, target, value, detail;
+    bool pass;
+    double seconds;
+  };
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < results.size();) {
+    std::size_t j = i;
+    while (j < results.size() && results[j].declared == results[i].declared) ++j;
+    const std::size_t n = j - i;
+    if (verbose || n <= 4) {
+      for (std::size_t k = i; k < j; ++k) {
+        const auto& r = results[k];
+        rows.push_back({r.probe, r.target, verbose && !r.full.empty() ? r.full : r.value, r.detail, r.pass, r.seconds});
+      }
+    } else {
+      std::vector<std::string> failed, details;
+      double slowest = 0;
+      for (std::size_t k = i; k < j; ++k) {
+        slowest = std::max(slowest, results[k].seconds);
+        if (results[k].pass) continue;
+        failed.push_back(results[k].target);
+        details.push_back(results[k].target + ": " + (results[k].detail.empty() ? results[k].value : results[k].detail));
+      }
+      auto target = results[i].probe == "service" ? results[i].target.substr(0, results[i].target.rfind(" @"))
+                                                  : results[i].target;
+      rows.push_back({results[i].probe, fmt::format("{} on {} hosts", target, n),
+                      fmt::format("{} of {} passed", n - failed.size(), n),
+                      forja::join(details, "; "), failed.empty(), slowest});
+    }
+    i = j;
+  }
   std::size_t wp = 5, wt = 6;
-  for (const auto& r : results) {
+  for (const auto& r : rows) {
     wp = std::max(wp, r.probe.size());
     wt = std::max(wt, r.target.size());
   }
   std::vector<std::string> lines{"", rep.paint("bold", "VERIFY"),
                                  fmt::format("  {:<{}}  {:<{}}  {:<6}  {:>6}  {}", "probe", wp, "target", wt, "result", "time", "measured")};
-  for (const auto& r : results) {
+  for (const auto& r : rows) {
     lines.push_back(fmt::format("  {:<{}}  {:<{}}  {}  {:>5.1f}s  {}", r.probe, wp, r.target, wt,
                                 r.pass ? rep.paint("green", "pass  ") : rep.paint("red", "FAIL  "), r.seconds, r.value));
     if (!r.pass && !r.detail.empty()) lines.push_back("      " + rep.paint("red", r.detail));
