@@ -18,26 +18,18 @@ run() {
   rc=0
   out=$(forja "$1" -i "$LAB_INVENTORY" "$work/$2.yml" -v --json 2>&1) || rc=$?
 }
-# status JSON ID: the status of the last event of a state or handler ("" when none).
-status() {
+# field JSON ID KEY: KEY of the last event of a state or handler ("" when none).
+field() {
   python3 -c 'import json, sys
 last = ""
 for line in sys.argv[1].splitlines():
     if line.startswith("{"):
         e = json.loads(line)
-        if e.get("id") == sys.argv[2]: last = e["status"]
-print(last)' "$1" "$2"
+        if e.get("id") == sys.argv[2]: last = e[sys.argv[3]]
+print(last)' "$1" "$2" "$3"
 }
-# summary JSON ID: the summary of the last event of a state or handler.
-summary() {
-  python3 -c 'import json, sys
-last = ""
-for line in sys.argv[1].splitlines():
-    if line.startswith("{"):
-        e = json.loads(line)
-        if e.get("id") == sys.argv[2]: last = e["summary"]
-print(last)' "$1" "$2"
-}
+status() { field "$1" "$2" status; }
+summary() { field "$1" "$2" summary; }
 # expect JSON ID STATUS [TEXT]: the state has that status (and its summary contains TEXT).
 expect() {
   local got
