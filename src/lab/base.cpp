@@ -5,6 +5,7 @@
 #include "lab/exec.hpp"
 #include "lab/files.hpp"
 #include "lab/render.hpp"
+#include "lab/repo.hpp"
 #include "util/text.hpp"
 
 namespace forja::lab {
@@ -14,6 +15,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view k_stamp_file = "etc/forja-lab-base";
+// The repository the image's package lists were read from (repo_id); another one needs a new
+// image, or hosts would install from lists that no longer match the repository.
+constexpr std::string_view k_repo_id_file = "etc/forja-lab-base-repo";
 
 // Bind-mounts a directory for the lifetime of the object.
 class BindMount {
@@ -124,6 +128,7 @@ Result<void> customize(const fs::path& root, const LabPaths& paths) {
     noninteractive.extra_env["DEBIAN_FRONTEND"] = "noninteractive";
     if (auto i = run_in_chroot(r, install, noninteractive); !i) return std::unexpected(i.error());
   }
+  if (auto w = write(root, k_repo_id_file, repo_id(paths) + "\n"); !w) return w;
   return write(root, k_stamp_file, std::string(k_base_stamp) + "\n");
 }
 
@@ -133,7 +138,8 @@ bool base_exists(const LabPaths& paths) { return fs::is_directory(paths.base());
 
 bool base_is_current(const LabPaths& paths) {
   auto stamp = read_file(paths.base() / k_stamp_file);
-  return stamp && trim(*stamp) == k_base_stamp;
+  auto repo = read_file(paths.base() / k_repo_id_file);
+  return stamp && trim(*stamp) == k_base_stamp && repo && trim(*repo) == repo_id(paths);
 }
 
 Result<void> build_base(const LabPaths& paths, const Progress& progress) {

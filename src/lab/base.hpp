@@ -6,7 +6,8 @@
 
 namespace forja::lab {
 
-// Whether CACHE/base exists and carries the current k_base_stamp.
+// Whether CACHE/base exists, carries the current k_base_stamp and was made with the
+// repository in place.
 [[nodiscard]] bool base_is_current(const LabPaths& paths);
 
 // Whether CACHE/base exists at all (perhaps from an older forja).
