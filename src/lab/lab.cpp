@@ -61,7 +61,7 @@ Result<void> ensure_prepared(const LabPaths& paths, const std::vector<PackageSpe
   if (!wanted) return std::unexpected(wanted.error());
   auto decision = decide_repo(held_stamp(paths), wanted->stamp,
                               running.empty() ? HostsRunning::no : HostsRunning::yes);
-  bool base_ok = base_exists(paths) && base_is_current(paths);
+  bool base_ok = base_exists(paths) && base_is_current(paths) && base_lists_current(paths);
   if (!decision.surplus.empty()) {
     progress("lab: note: the repository also holds " + join(decision.surplus) +
              ", asked for earlier; " + host_range(running) +
@@ -79,8 +79,9 @@ Result<void> ensure_prepared(const LabPaths& paths, const std::vector<PackageSpe
   }
   if (!running.empty() && base_exists(paths) && repo_exists(paths)) {
     progress(
-        "lab: note: the host image or package repository is from an older forja; "
-        "'forja lab down' then 'forja lab up' rebuilds it");
+        "lab: note: the host image or package repository is stale (from an older forja, or "
+        "the image's package lists from another repository); 'forja lab down' then "
+        "'forja lab up' rebuilds it");
     return {};
   }
   if (auto t = require_tools(prepare_tools()); !t) return t;
@@ -98,7 +99,14 @@ Result<void> ensure_prepared(const LabPaths& paths, const std::vector<PackageSpe
   if (resolved) {
     if (auto r = build_repo(paths, *resolved, progress); !r) return r;
   }
-  if (auto b = build_base(paths, progress); !b) return b;
+  if (base_exists(paths) && base_is_current(paths)) {
+    // Only the repository changed (or the image predates the lists' record).
+    if (!base_lists_current(paths)) {
+      if (auto r = refresh_base_lists(paths, progress); !r) return r;
+    }
+  } else if (auto b = build_base(paths, progress); !b) {
+    return b;
+  }
   progress("lab: prepared in " + seconds_since(start));
   return {};
 }
