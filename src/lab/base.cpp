@@ -1,10 +1,13 @@
 #include "lab/base.hpp"
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 
 #include "lab/exec.hpp"
 #include "lab/files.hpp"
 #include "lab/render.hpp"
+#include "lab/repo.hpp"
 #include "util/text.hpp"
 
 namespace forja::lab {
@@ -14,6 +17,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view k_stamp_file = "etc/forja-lab-base";
+// The repository the image's package lists were read from (repo_id); another one needs a new
+// image, or hosts would install from lists that no longer match the repository.
+constexpr std::string_view k_repo_id_file = "etc/forja-lab-base-repo";
 
 // Bind-mounts a directory for the lifetime of the object.
 class BindMount {
@@ -54,6 +60,21 @@ Result<void> remove_glob(const fs::path& dir, std::string_view prefix) {
     if (auto r = remove_tree(entry.path()); !r) return r;
   }
   return {};
+}
+
+// apt-get update inside `root` from the repository (bind-mounted at k_repo_mount), then `then`
+// while it is still mounted; records which repository the lists came from.
+Result<void> read_repo_lists(const fs::path& root, const LabPaths& paths,
+                             const std::function<Result<void>()>& then) {
+  {
+    auto mount = BindMount::make(paths.repo(), root / std::string(k_repo_mount).substr(1));
+    if (!mount) return std::unexpected(mount.error());
+    if (auto u = run_in_chroot(root.string(), {"apt-get", "update", "-q"}); !u) {
+      return std::unexpected(u.error());
+    }
+    if (auto t = then(); !t) return t;
+  }
+  return write(root, k_repo_id_file, repo_id(paths) + "\n");
 }
 
 Result<void> customize(const fs::path& root, const LabPaths& paths) {
@@ -110,20 +131,17 @@ Result<void> customize(const fs::path& root, const LabPaths& paths) {
     return w;
   }
 
-  // Package lists from the local repo, so `apt-get install` works without an update first.
-  {
-    auto mount = BindMount::make(paths.repo(), root / std::string(k_repo_mount).substr(1));
-    if (!mount) return std::unexpected(mount.error());
-    if (auto u = run_in_chroot(r, {"apt-get", "update", "-q"}); !u) {
-      return std::unexpected(u.error());
-    }
-    // What every real Debian/Ubuntu install has but debootstrap's minbase leaves out.
+  // Package lists from the local repo, so `apt-get install` works without an update first;
+  // then what every real Debian/Ubuntu install has but debootstrap's minbase leaves out.
+  auto install_image_packages = [&]() -> Result<void> {
     std::vector<std::string> install = {"apt-get", "install", "-y", "-q"};
     for (const auto& p : image_packages()) install.push_back(p);
     ProcessOptions noninteractive;
     noninteractive.extra_env["DEBIAN_FRONTEND"] = "noninteractive";
     if (auto i = run_in_chroot(r, install, noninteractive); !i) return std::unexpected(i.error());
-  }
+    return {};
+  };
+  if (auto u = read_repo_lists(root, paths, install_image_packages); !u) return u;
   return write(root, k_stamp_file, std::string(k_base_stamp) + "\n");
 }
 
@@ -134,6 +152,22 @@ bool base_exists(const LabPaths& paths) { return fs::is_directory(paths.base());
 bool base_is_current(const LabPaths& paths) {
   auto stamp = read_file(paths.base() / k_stamp_file);
   return stamp && trim(*stamp) == k_base_stamp;
+}
+
+bool base_lists_current(const LabPaths& paths) {
+  auto repo = read_file(paths.base() / k_repo_id_file);
+  return repo && trim(*repo) == repo_id(paths);
+}
+
+Result<void> refresh_base_lists(const LabPaths& paths, const Progress& progress) {
+  auto start = std::chrono::steady_clock::now();
+  (void)run_process({"umount", (paths.base() / std::string(k_repo_mount).substr(1)).string()});
+  if (auto r = read_repo_lists(paths.base(), paths, [] { return Result<void>(); }); !r) return r;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start);
+  progress("lab: host image's package lists read from the new repository in " +
+           std::to_string(ms.count()) + " ms");
+  return {};
 }
 
 Result<void> build_base(const LabPaths& paths, const Progress& progress) {

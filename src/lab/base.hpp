@@ -9,6 +9,14 @@ namespace forja::lab {
 // Whether CACHE/base exists and carries the current k_base_stamp.
 [[nodiscard]] bool base_is_current(const LabPaths& paths);
 
+// Whether the image's package lists were read from the repository in place (a host installing
+// from lists of another repository would ask it for files it does not hold).
+[[nodiscard]] bool base_lists_current(const LabPaths& paths);
+
+// Read the image's package lists again from the repository in place (seconds; a full
+// build_base copies and customizes the whole tree). Only while no host runs on the image.
+[[nodiscard]] Result<void> refresh_base_lists(const LabPaths& paths, const Progress& progress);
+
 // Whether CACHE/base exists at all (perhaps from an older forja).
 [[nodiscard]] bool base_exists(const LabPaths& paths);
 

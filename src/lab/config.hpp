@@ -15,6 +15,10 @@ struct LabPaths {
   [[nodiscard]] std::filesystem::path bootstrap() const { return cache / "bootstrap"; }
   [[nodiscard]] std::filesystem::path base() const { return cache / "base"; }
   [[nodiscard]] std::filesystem::path repo() const { return cache / "repo"; }
+  // The private apt configuration, lists and local .deb index the repo is resolved with.
+  [[nodiscard]] std::filesystem::path apt() const { return cache / "apt"; }
+  // Every .deb downloaded for any repository so far: a rebuild downloads only what is new.
+  [[nodiscard]] std::filesystem::path pool() const { return cache / "pool"; }
   [[nodiscard]] std::filesystem::path key() const { return state / "id_ed25519"; }
   [[nodiscard]] std::filesystem::path known_hosts() const { return state / "known_hosts"; }
   [[nodiscard]] std::filesystem::path inventory() const { return state / "inventory.yml"; }
@@ -32,14 +36,19 @@ struct LabPaths {
 // The paths from the environment (or the defaults).
 [[nodiscard]] LabPaths lab_paths();
 
-// The Debian release the base is built from, and its mirror (only used while preparing).
+// The Debian release the base is built from, and its mirror (only used while preparing);
+// packages from other suites come from the same mirror.
 inline constexpr std::string_view k_suite = "bookworm";
 inline constexpr std::string_view k_mirror = "http://deb.debian.org/debian";
+// The keys the mirror's suites are signed with (Debian's debian-archive-keyring).
+inline constexpr std::string_view k_archive_keyring =
+    "/usr/share/keyrings/debian-archive-keyring.gpg";
 
 // Packages installed in the base image.
 [[nodiscard]] const std::vector<std::string>& base_packages();
 
-// Packages the offline repository holds (with all their dependencies). Extend here.
+// Packages the offline repository always holds (with all their dependencies); users add their
+// own with `forja lab up --packages` or a lab file (see lab_file.hpp).
 [[nodiscard]] const std::vector<std::string>& repo_packages();
 // Installed into the host image from the repo (what minbase omits but real hosts have).
 [[nodiscard]] const std::vector<std::string>& image_packages();

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "lab/base.hpp"
@@ -16,6 +17,7 @@
 #include "lab/network.hpp"
 #include "lab/render.hpp"
 #include "lab/repo.hpp"
+#include "lab/repo_stamp.hpp"
 #include "lab/state.hpp"
 #include "lab/tools.hpp"
 #include "util/parallel.hpp"
@@ -33,28 +35,78 @@ std::string seconds_since(Clock::time_point start) {
   return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
 }
 
-bool prepared(const LabPaths& paths) {
-  return base_exists(paths) && repo_is_current(paths);
+bool prepared(const LabPaths& paths) { return base_exists(paths) && repo_exists(paths); }
+
+std::vector<std::string> running_hosts(const LabState& state) {
+  std::vector<std::string> names;
+  for (const auto& h : state.hosts) {
+    if (h.pid > 0) names.push_back(h.host.name);
+  }
+  return names;
 }
 
-// Build whatever of bootstrap, repo and base is missing. A stale base is rebuilt only when
-// no host runs on it.
-Result<void> ensure_prepared(const LabPaths& paths, const Progress& progress, bool hosts_running) {
-  if (prepared(paths) && base_is_current(paths)) return {};
-  if (hosts_running && base_exists(paths) && fs::is_regular_file(paths.repo() / "Packages")) {
-    // Never rebuild the image under running hosts (it is their overlay's lower layer).
+std::string host_range(const std::vector<std::string>& names) {
+  if (names.size() == 1) return names.front() + " runs";
+  return names.front() + " .. " + names.back() + " run";
+}
+
+// Build whatever of bootstrap, repo and base is missing, or stale for the requested extras.
+// Nothing is rebuilt under running hosts (the repository is bind-mounted into them and the
+// image is their overlay's lower layer); a request the repository cannot serve then fails,
+// after its names were checked against Debian.
+Result<void> ensure_prepared(const LabPaths& paths, const std::vector<PackageSpec>& extras,
+                             const Progress& progress, const LabState& state) {
+  auto running = running_hosts(state);
+  auto wanted = wanted_repo(extras);
+  if (!wanted) return std::unexpected(wanted.error());
+  auto decision = decide_repo(held_stamp(paths), wanted->stamp,
+                              running.empty() ? HostsRunning::no : HostsRunning::yes);
+  bool base_ok = base_exists(paths) && base_is_current(paths) && base_lists_current(paths);
+  if (!decision.surplus.empty()) {
+    progress("lab: note: the repository also holds " + join(decision.surplus) +
+             ", asked for earlier; " + host_range(running) +
+             " on it, so it stays until 'forja lab down' and the next 'forja lab up'");
+  }
+  if (decision.action == RepoAction::keep && base_ok) return {};
+  if (decision.action == RepoAction::refuse) {
+    // A name Debian does not have is bad input whatever state the lab is in.
+    auto resolved = resolve_repo(paths, std::move(*wanted), progress);
+    if (!resolved) return std::unexpected(resolved.error());
+    return fail("the lab's repository lacks " + join(decision.missing) + ", and " +
+                host_range(running) +
+                " on it: it is never rebuilt under running hosts. Run 'forja lab down', then "
+                "this command again (hosts boot clean anyway)");
+  }
+  if (!running.empty() && base_exists(paths) && repo_exists(paths)) {
     progress(
-        "lab: note: the host image or package repository is from an older forja; "
-        "'forja lab down' then 'forja lab up' rebuilds it");
+        "lab: note: the host image or package repository is stale (from an older forja, or "
+        "the image's package lists from another repository); 'forja lab down' then "
+        "'forja lab up' rebuilds it");
     return {};
   }
   if (auto t = require_tools(prepare_tools()); !t) return t;
   auto start = Clock::now();
+  // Resolve first: a name Debian does not have stops everything before anything is built.
+  std::optional<ResolvedRepo> resolved;
+  if (decision.action == RepoAction::rebuild) {
+    auto r = resolve_repo(paths, std::move(*wanted), progress);
+    if (!r) return std::unexpected(r.error());
+    resolved = std::move(*r);
+  }
   progress("lab: preparing the cached host image and package repository in " +
-           paths.cache.string() + " (once; takes minutes)");
+           paths.cache.string() + " (takes minutes the first time)");
   if (auto b = ensure_bootstrap(paths, progress); !b) return b;
-  if (auto r = ensure_repo(paths, progress); !r) return r;
-  if (auto b = build_base(paths, progress); !b) return b;
+  if (resolved) {
+    if (auto r = build_repo(paths, *resolved, progress); !r) return r;
+  }
+  if (base_exists(paths) && base_is_current(paths)) {
+    // Only the repository changed (or the image predates the lists' record).
+    if (!base_lists_current(paths)) {
+      if (auto r = refresh_base_lists(paths, progress); !r) return r;
+    }
+  } else if (auto b = build_base(paths, progress); !b) {
+    return b;
+  }
   progress("lab: prepared in " + seconds_since(start));
   return {};
 }
@@ -143,20 +195,21 @@ std::chrono::seconds boot_timeout(std::size_t hosts) {
 
 }  // namespace
 
-Result<void> prepare(const LabPaths& paths, const Progress& progress) {
+Result<void> prepare(const LabPaths& paths, const std::vector<PackageSpec>& extras,
+                     const Progress& progress) {
   if (auto r = require_root(); !r) return r;
   auto lock = LabLock::acquire(paths.lock_file());
   if (!lock) return std::unexpected(lock.error());
   auto state = load_state(paths.state_file());
   if (!state) return std::unexpected(state.error());
   refresh_pids(*state);
-  bool running = std::ranges::any_of(state->hosts, [](const HostState& h) { return h.pid > 0; });
-  if (auto p = ensure_prepared(paths, progress, running); !p) return p;
+  if (auto p = ensure_prepared(paths, extras, progress, *state); !p) return p;
   progress("lab: host image " + paths.base().string() + ", repository " + paths.repo().string());
   return {};
 }
 
-Result<void> up(const LabPaths& paths, int count, const Progress& progress) {
+Result<void> up(const LabPaths& paths, int count, const std::vector<PackageSpec>& extras,
+                const Progress& progress) {
   auto plan = host_plan(count);
   if (!plan) return std::unexpected(plan.error());
   if (auto r = require_root(); !r) return r;
@@ -166,8 +219,7 @@ Result<void> up(const LabPaths& paths, int count, const Progress& progress) {
   auto state = load_state(paths.state_file());
   if (!state) return std::unexpected(state.error());
   refresh_pids(*state);
-  bool running = std::ranges::any_of(state->hosts, [](const HostState& h) { return h.pid > 0; });
-  if (auto p = ensure_prepared(paths, progress, running); !p) return p;
+  if (auto p = ensure_prepared(paths, extras, progress, *state); !p) return p;
 
   for (const auto& host : *plan) state->ensure(host);
   if (static_cast<int>(state->hosts.size()) > count) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "lab/config.hpp"
+#include "lab/package_spec.hpp"
 #include "lab/plan.hpp"
 #include "lab/progress.hpp"
 #include "util/error.hpp"
@@ -12,13 +13,16 @@ namespace forja::lab {
 
 // What the lab's operations do; the CLI (src/cli/lab.cpp) is a thin layer over these.
 
-// Build (once) the cached base image and offline repo.
-[[nodiscard]] Result<void> prepare(const LabPaths& paths, const Progress& progress);
+// Build the cached base image and the offline repo holding the built-in packages and `extras`
+// (merged specs); each is rebuilt only when missing or stale, and never under running hosts.
+[[nodiscard]] Result<void> prepare(const LabPaths& paths, const std::vector<PackageSpec>& extras,
+                                   const Progress& progress);
 
 // Ensure hosts lab1..lab<count> (and any host already in the lab) run and answer SSH;
-// prepares first when needed; writes known_hosts and the inventories. Running hosts are left
-// alone.
-[[nodiscard]] Result<void> up(const LabPaths& paths, int count, const Progress& progress);
+// prepares first when needed (see prepare); writes known_hosts and the inventories. Running
+// hosts are left alone.
+[[nodiscard]] Result<void> up(const LabPaths& paths, int count,
+                              const std::vector<PackageSpec>& extras, const Progress& progress);
 
 // Stop every host and remove namespaces, veths and the bridge.
 [[nodiscard]] Result<void> down(const LabPaths& paths, const Progress& progress);

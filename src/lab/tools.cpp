@@ -36,10 +36,8 @@ const std::vector<Tool>& boot_tools() {
 
 const std::vector<Tool>& prepare_tools() {
   static const std::vector<Tool> tools = {
-      {"debootstrap", "debootstrap"},
-      {"dpkg-scanpackages", "dpkg-dev"},
-      {"chroot", "coreutils"},
-      {"mount", "mount"},
+      {"debootstrap", "debootstrap"},    {"apt-get", "apt"},      {"dpkg-deb", "dpkg"},
+      {"dpkg-scanpackages", "dpkg-dev"}, {"chroot", "coreutils"}, {"mount", "mount"},
   };
   return tools;
 }

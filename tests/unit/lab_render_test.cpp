@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include "lab/render.hpp"
-#include "lab/repo.hpp"
 
 using namespace forja::lab;
 
@@ -56,11 +55,4 @@ TEST_CASE("sshd drop-in takes host key and lab key from the mounted dir", "[lab]
   CHECK(text.find("AuthorizedKeysFile .ssh/authorized_keys /etc/ssh/forja-lab/authorized_keys\n") !=
         std::string::npos);
   CHECK(text.find("PasswordAuthentication no\n") != std::string::npos);
-}
-
-TEST_CASE("dependency closure keeps real packages once, skips virtual ones", "[lab][repo]") {
-  auto names = parse_dependency_closure(
-      "curl\n  Depends: libc6\n  Depends: <libcurl4-virtual>\nlibc6\n  Depends: libgcc-s1\n"
-      "<libcurl4-virtual>\nlibgcc-s1\ncurl\n");
-  CHECK(names == std::vector<std::string>{"curl", "libc6", "libgcc-s1"});
 }
