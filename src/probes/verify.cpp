@@ -63,9 +63,10 @@ struct Attempt {
   std::string value, detail, full;
 };
 
-// Many names as a person reads them: all of up to 4, else "first ... last".
-std::string summarize(const std::vector<std::string>& names) {
+// Many names as a person reads them, in natural order: all of up to 4, else "first ... last".
+std::string summarize(std::vector<std::string> names) {
   if (names.empty()) return "none";
+  std::sort(names.begin(), names.end(), [](auto& a, auto& b) { return natural_less(a, b); });
   if (names.size() <= 4) return forja::join(names);
   return names.front() + " ... " + names.back();
 }

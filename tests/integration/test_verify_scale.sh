@@ -30,7 +30,7 @@ inv="$work/lab32.yml"
 } >"$inv"
 site="$FORJA_SOURCE_DIR/playbooks/site.yml"
 
-out=$(forja apply -i "$inv" "$site" --verify --timeout 90) || fail "apply --verify on 32 hosts failed:"$'\n'"$out"
+out=$(forja apply -i "$inv" "$site" --verify --verify-timeout 90) || fail "apply --verify on 32 hosts failed:"$'\n'"$out"
 assert_contains "$out" "lb_spread"
 assert_contains "$out" "reached all 30 replicas"
 assert_contains "$out" "30 healthy (lab2-5000 ... lab31-5000)"
