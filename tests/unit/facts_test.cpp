@@ -32,6 +32,8 @@ TEST_CASE("facts parse recorded outputs of each distribution", "[facts]") {
       {"rocky9.txt", "redhat", "rocky", "9.3", "dnf", "systemd", "192.168.56.20"},
       {"ubuntu2204.txt", "debian", "ubuntu", "22.04", "apt", "systemd", "192.168.33.11"},
       {"centos6-nosystemd.txt", "redhat", "centos", "6.10", "yum", "other", "10.0.2.15"},
+      // The lab's rpm host (recorded there): Debian underneath, apt-get and dnf both present.
+      {"forja-lab-rpm.txt", "redhat", "forja-lab-rpm", "12", "dnf", "systemd", "10.77.0.15"},
   };
   for (const auto& c : cases) {
     INFO(c.file);
