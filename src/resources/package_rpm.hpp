@@ -9,7 +9,7 @@ namespace forja {
 
 // The rpm side of the package resource (dnf, or yum where only yum exists): the probe and
 // pure parsers of what rpm, dnf and yum print. Checked against dnf 4.14 and rpm 4.18 on the
-// lab's rpm hosts; yum's spellings come from CentOS 7 recordings.
+// lab's rpm hosts; yum's spellings follow yum 3.4 (CentOS 7), not run here.
 
 // The probe: $1 = dnf or yum, $2 = present, absent or latest, then the package names. Prints
 // "name|name|arch|ii |[epoch:]version-release" per installed package (rpm -q), then only what

@@ -1,6 +1,6 @@
 // The package resource's rpm path (dnf, yum): its parsers on outputs recorded from the lab's rpm
-// hosts (tests/data/package/dnf-*.txt: the probe's own output, dnf 4.14 and rpm 4.18), and yum's
-// spellings from CentOS 7 recordings.
+// hosts (tests/data/package/dnf-*.txt: the probe's own output, dnf 4.14 and rpm 4.18); yum's
+// table and check-update samples are written from yum 3.4's format (no CentOS host here).
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
@@ -90,7 +90,7 @@ TEST_CASE("dnf transaction tables parse into steps by section", "[resources][pac
        {{K::remove, "forja-tool", "noarch", "2:1.0-3"},
         {K::dependent, "python3-a-very-long-package-name-that-dnf-wraps", "noarch", "1.0-1"}},
        {}},
-      {"yum 3 (CentOS 7): its own headers and its own 'not found'",
+      {"yum 3.4 (CentOS 7), a sample in its format: its own headers and its own 'not found'",
        "No package nosuch available.\nResolving Dependencies\n"
        "================================================================================\n"
        " Package          Arch          Version               Repository        Size\n"
@@ -133,7 +133,7 @@ TEST_CASE("check-update lines give each installed package's update", "[resources
       {"lab, dnf 4.14 (a blank line first)",
        recorded("dnf-latest.txt"),
        {{"forja-hello", "1.1-1"}}},
-      {"CentOS 7, yum, with obsoletes after",
+      {"yum (CentOS 7), a sample in its format, with obsoletes after",
        "\nhaproxy.x86_64                1.5.18-9.el7_9.1                updates\n"
        "python3.11.x86_64             3.11.5-1.el7                    epel\n"
        "Obsoleting Packages\nnew-thing.noarch 2.0-1 base\n    old-thing.noarch 1.0-1 @base\n",
