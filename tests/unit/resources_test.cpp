@@ -78,11 +78,17 @@ TEST_CASE("package is converged when every name is installed", "[resources][pack
 
 TEST_CASE("package on CentOS 7 uses yum, on Rocky 9 dnf (recorded rpm -q output)", "[resources][package]") {
   auto r = build("package: [haproxy, wget]");
-  // rpm -q prints "package X is not installed" (filtered by the probe's grep) for missing ones.
+  // rpm -q prints nothing the probe keeps for missing ones; without an install simulation
+  // naming haproxy, it is not in the cached metadata, so the install refreshes it first.
   auto c7 = plan(*r, "wget|ii |1.14-18.el7_6.1\n", k_centos7);
-  CHECK(c7.summary == "install haproxy");
-  CHECK(argv0(c7) == std::vector<std::string>{"yum", "-y", "install", "--", "haproxy"});
-  auto c9 = plan(*r, "wget|ii |1.21.1-7.el9\n", k_rocky9);
+  CHECK(c7.summary == "install haproxy (haproxy is not in yum's cached metadata: refreshing it)");
+  CHECK(argv0(c7) == std::vector<std::string>{"yum", "-q", "makecache"});
+  CHECK(argv0(c7, 1) == std::vector<std::string>{"yum", "-y", "install", "--", "haproxy"});
+  auto c9 = plan(*r,
+                 "wget|ii |1.21.1-7.el9\n@@install-sim\nInstalling:\n haproxy  x86_64  "
+                 "2.4.22-1.el9  appstream  2.2 M\n",
+                 k_rocky9);
+  CHECK(c9.summary == "install haproxy");
   CHECK(argv0(c9) == std::vector<std::string>{"dnf", "-y", "install", "--", "haproxy"});
   auto ok = plan(*r, "haproxy|ii |1.5.18-9.el7\nwget|ii |1.14-18.el7_6.1\n", k_centos7);
   CHECK(ok.kind == ChangeKind::none);
