@@ -31,6 +31,18 @@ Result<Doc> load_doc(const std::string& path) {
   return std::make_shared<const YamlDoc>(std::move(*doc));
 }
 
+// The directory that paths written in `file` are relative to: its real directory, absolute,
+// symlinks followed (a playbook linked from elsewhere still finds the states beside it). A bare
+// name ("site.yml") is in the current directory. If that cannot be resolved, the directory as
+// written, "." for a bare name.
+std::string directory_of(const std::string& file) {
+  std::error_code ec;
+  auto real = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  if (!ec && !real.parent_path().empty()) return real.parent_path().string();
+  auto dir = fs::path(file).parent_path();
+  return dir.empty() ? "." : dir.string();
+}
+
 std::vector<std::string> resource_type_names() {
   std::vector<std::string> names;
   for (const auto& t : resource_types()) names.push_back(t.name);
@@ -46,7 +58,7 @@ Result<StateDecl> parse_state(const YamlDoc& doc, const YAML::Node& node, bool i
   StateDecl decl;
   decl.node = node;
   decl.where = doc.where(node);
-  decl.base_dir = fs::path(file).parent_path().string();
+  decl.base_dir = directory_of(file);
   const auto& common = common_state_keys();
   const ResourceType* type = nullptr;
   for (const auto& kv : node) {
@@ -177,7 +189,7 @@ Result<Play> parse_play(const YamlDoc& doc, const YAML::Node& node, std::vector<
   if (states.IsDefined() && !states.IsSequence() && !states.IsScalar()) {
     return doc.error(states, "'states' must be a state file, or a list of files and states");
   }
-  auto dir = fs::path(file).parent_path();
+  const fs::path dir = directory_of(file);
   auto include = [&](const YAML::Node& item) -> Result<void> {
     auto path = (dir / item.Scalar()).lexically_normal().string();
     std::error_code ec;  // e.g. a name too long for the file system: not found, not a throw
@@ -272,7 +284,7 @@ Result<Playbook> load_playbook(const std::string& path) {
   const auto& root = doc.root();
   Playbook book;
   book.path = path;
-  book.dir = fs::path(path).parent_path().string();
+  book.dir = directory_of(path);
   if (!root.IsMap()) return doc.error(root, "a playbook is a map with 'plays:' (and optional 'vars:', 'verify:')");
   if (auto r = doc.check_keys(root, {"vars", "secrets", "plays", "verify"}, "playbook"); !r)
     return std::unexpected(r.error());
