@@ -5,6 +5,7 @@
 #include <set>
 
 #include "template/render.hpp"
+#include "util/text.hpp"
 #include "util/yaml.hpp"
 
 namespace forja {
@@ -150,12 +151,19 @@ Result<void> check_overlaps(const HostStates& host, const std::string& host_name
 
 }  // namespace
 
-Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventory) {
+Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventory,
+                                 std::vector<std::string>* skipped) {
   PlayMembers members;
   for (const auto& play : book.plays) {
-    auto hosts = inventory.match(play.hosts);
+    std::vector<std::string> unknown;
+    auto hosts = inventory.match(play.hosts, skipped ? &unknown : nullptr);
     if (!hosts) {
       return bad_input(play.where.str() + ": play '" + play.name + "': " + hosts.error().message);
+    }
+    if (skipped && hosts->empty()) {
+      skipped->push_back(play.where.str() + ": play '" + play.name + "' skipped: its hosts '" +
+                         play.hosts + "' match no host of " + inventory.path +
+                         (unknown.empty() ? "" : " (" + join(unknown, "; ") + ")"));
     }
     members.emplace_back(hosts->begin(), hosts->end());
   }

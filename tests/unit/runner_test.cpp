@@ -21,11 +21,13 @@ namespace {
 
 class Recorder final : public RunReport {
  public:
+  void note(const std::string& text) override { notes.push_back(text); }
   void host_started(const std::string&, const std::string&) override {}
   void state(const StateEvent& e) override { events.push_back(e); }
   void host_finished(const HostRecap&) override {}
   void recap(const std::vector<HostRecap>&, double) override {}
   std::vector<StateEvent> events;
+  std::vector<std::string> notes;
 };
 
 // A playbook and a state directory in a fresh temp directory, and one host `h1`.
