@@ -12,6 +12,10 @@ CommandSpec verify_command() {
             auto o = std::make_shared<PlaybookOptions>();
             add_connect_options(sub, o->connect);
             sub.add_option("playbook", o->playbook, "Playbook with a verify: section")->required();
+            sub.add_option(
+                   "-e,--extra-vars", o->extra_vars,
+                   "A variable above all others: KEY=VALUE, or @FILE.yml (a map); may repeat")
+                ->allow_extra_args(false);
             sub.add_flag("--json", o->json, "One JSON object per probe");
             sub.add_option("--timeout", o->verify_timeout,
                            "Seconds each probe is retried before it fails")

@@ -44,6 +44,7 @@ struct Playbook {
   std::string path;
   std::string dir;  // directory of the playbook file
   YAML::Node vars;  // lowest-precedence variables
+  YAML::Node extra_vars;             // from the command line (-e): above every other variable
   std::vector<std::string> secrets;  // variable names whose values are never printed
   std::vector<Play> plays;
   std::vector<VerifyDecl> verify;
