@@ -39,8 +39,8 @@ if [ $# -gt 0 ]; then
     set -- "$@" "$r"
   done
   if ! out=$("$@" </dev/null 2>&1); then
-    echo "validation failed: $* rejected the new content; $dest was not replaced" >&2
-    printf '%s\n' "$out" | tail -n 20 >&2; exit 65
+    printf '%s\n' "$out" | tail -n 20 >&2
+    echo "validation failed: $* rejected the new content; $dest was not replaced" >&2; exit 65
   fi
 fi
 if [ "$backup" = 1 ] && [ -f "$dest" ] && [ ! -L "$dest" ]; then
