@@ -25,6 +25,8 @@ struct PlannedState {
   bool is_handler = false;
   std::set<std::string> facts_read;  // the facts its arguments or template read ("*": all)
   std::chrono::seconds timeout{0};
+  YAML::Node item{
+      YAML::NodeType::Undefined};  // the loop item it was built for (Undefined: not looped)
 };
 
 // The states (in order) and handlers that apply to one host.
@@ -58,6 +60,8 @@ using PlayMembers = std::vector<std::set<const Host*>>;
 // Render each declaration with the host's context and build its resource (validating argument
 // types and values), then check what only the whole host shows: every notified handler is
 // defined for the host, and no two states manage the same thing. Pure: no host I/O.
+// A looped declaration becomes one state per item of its list, in order, each rendered with
+// `item` and with its own id; a require or watch naming the loop's `id:` names every item.
 // `shared` (may be null) holds what every host's templates see alike (`groups`).
 [[nodiscard]] Result<HostStates> build_host_states(const HostDecls& decls,
                                                    const YAML::Node& context,

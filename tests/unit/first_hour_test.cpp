@@ -173,8 +173,8 @@ TEST_CASE("a play whose hosts this inventory lacks is skipped with a note, not t
   REQUIRE(run->hosts.size() == 2);
   CHECK(run->decls[0].states.size() == 1);
   REQUIRE(run->notes.size() == 2);
-  CHECK_THAT(run->notes[0], Catch::Contains("book.yml:2:5: play 'lb' skipped: its hosts 'lb' match "
-                                            "no host of inv.yml (no host or group named 'lb'"));
+  CHECK_THAT(run->notes[0], Catch::Contains("book.yml:2:5: play 'lb' skipped, inv.yml has none of "
+                                            "its hosts: no host or group named 'lb'"));
   CHECK_THAT(run->notes[1], Catch::Contains("(did you mean 'web'?)"));
   // A playbook none of whose plays targets a host of the inventory is still bad input.
   dir.write("none.yml", "plays:\n  - hosts: lb\n    states:\n      - package: haproxy\n");
