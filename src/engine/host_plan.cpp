@@ -262,11 +262,11 @@ Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventor
     if (!hosts) {
       return bad_input(play.where.str() + ": play '" + play.name + "': " + hosts.error().message);
     }
-    if (skipped && hosts->empty()) {
-      skipped->push_back(
-          play.where.str() + ": play '" + play.name + "' skipped, " + inventory.path +
-          " has none of its hosts: " +
-          (unknown.empty() ? "'" + play.hosts + "' matches no host" : join(unknown, "; ")));
+    // A pattern of names the inventory has that selects nothing (an empty group, an empty
+    // intersection) is how an inventory says "none here": no note for it.
+    if (skipped && hosts->empty() && !unknown.empty()) {
+      skipped->push_back(play.where.str() + ": play '" + play.name + "' skipped, " +
+                         inventory.path + " has none of its hosts: " + join(unknown, "; "));
     }
     members.emplace_back(hosts->begin(), hosts->end());
   }

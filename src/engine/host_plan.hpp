@@ -47,10 +47,9 @@ struct HostDecls {
 
 // The hosts each play targets, in playbook order (each play's pattern matched once).
 using PlayMembers = std::vector<std::set<const Host*>>;
-// With `skipped`, a play whose pattern matches no host of this inventory (a name it lacks, an
-// empty group) targets nothing and is named there with why, so that one playbook serves several
-// inventories; without it, a name the inventory lacks is bad input. A malformed pattern is
-// always bad input.
+// With `skipped`, a play whose pattern names only what this inventory lacks targets nothing and
+// is named there with why (a "did you mean"), so that one playbook serves several inventories;
+// without it, a name the inventory lacks is bad input. A malformed pattern is always bad input.
 [[nodiscard]] Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventory,
                                                std::vector<std::string>* skipped = nullptr);
 // select_decls with the plays' hosts already matched.

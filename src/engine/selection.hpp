@@ -11,7 +11,7 @@ namespace forja {
 struct RunSelection {
   std::vector<const Host*> hosts;  // targeted by some play and within --limit, inventory order
   std::vector<HostDecls> decls;    // for each of `hosts`, its states (filtered by --tags)
-  std::vector<std::string> notes;  // plays skipped because their pattern matched no host
+  std::vector<std::string> notes;  // plays skipped because the inventory lacks their hosts
 };
 
 // The hosts and states of a run. Bad input, with a "did you mean" where one helps: a --limit

@@ -164,13 +164,15 @@ TEST_CASE("a play whose hosts this inventory lacks is skipped with a note, not t
   dir.write("book.yml",
             "plays:\n  - hosts: lb\n    states:\n      - package: haproxy\n"
             "  - hosts: webb\n    states:\n      - package: nginx\n"
-            "  - hosts: web\n    states:\n      - package: curl\n");
+            "  - hosts: web\n    states:\n      - package: curl\n"
+            "  - hosts: \"web:&db\"\n    states:\n      - package: jq\n");
   auto book = load_playbook(dir.path() + "/book.yml");
   if (!book) FAIL(book.error().message);
   auto inventory = inventory_of(k_two_groups);
   auto run = select_run(*book, inventory, "", {});
   if (!run) FAIL(run.error().message);
   REQUIRE(run->hosts.size() == 2);
+  // Names the inventory has that select nothing (web:&db) are no typo: no note for them.
   CHECK(run->decls[0].states.size() == 1);
   REQUIRE(run->notes.size() == 2);
   CHECK_THAT(run->notes[0], Catch::Contains("book.yml:2:5: play 'lb' skipped, inv.yml has none of "
