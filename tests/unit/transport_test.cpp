@@ -237,6 +237,13 @@ TEST_CASE("validate and paths pass literally, whatever they hold", "[transport][
   auto rejected = run_local(write_file_command(spec, "new content\n"));
   CHECK(rejected.exit_status == 65);
   CHECK_THAT(rejected.err, Catch::Contains("validation failed"));
+  // The command is shown as it ran, each word quoted as shell_join would quote it (the
+  // candidate's random suffix aside).
+  auto candidate = shell_quote(nasty + "/.f;$(id).conf.forja-");
+  candidate.pop_back();
+  CHECK_THAT(rejected.err,
+             Catch::Contains("validation failed: grep -q " +
+                             shell_quote("$(touch " + dir + "/PWNED3)") + " " + candidate));
   CHECK(slurp(spec.path) == "ok\n");
   CHECK_FALSE(fs::exists(dir + "/PWNED3"));
   fs::remove_all(dir);
@@ -255,7 +262,7 @@ TEST_CASE("a rejected candidate names the command that really ran, after the val
   // The engine shows the last lines of what failed: the verdict must be among them, with the
   // candidate's real path where the state wrote %s.
   auto tail = last_lines(r.err, 6);
-  CHECK_THAT(tail, Catch::Contains("validation failed: sh -c seq 40; exit 1 visudo-like -cf " +
+  CHECK_THAT(tail, Catch::Contains("validation failed: sh -c 'seq 40; exit 1' visudo-like -cf " +
                                    dir + "/.sudoers.forja-"));
   CHECK_THAT(tail, Catch::Contains("40\n"));
   CHECK_THAT(r.err, !Catch::Contains("%s"));
