@@ -140,3 +140,17 @@ TEST_CASE("loop errors are located, at load or for the host", "[engine][loop]") 
   REQUIRE_FALSE(twice);
   CHECK_THAT(twice.error().message, Catch::Contains("two items of the loop give the id 'user[a]'"));
 }
+
+TEST_CASE("a handler watching a loop's id watches every item", "[engine][loop][handlers]") {
+  Book b(
+      "plays:\n  - hosts: all\n    states:\n"
+      "      - file: \"/etc/app/{{item}}.conf\"\n        content: x\n        loop: [a, b]\n"
+      "        id: confs\n"
+      "    handlers:\n      - command: reload app\n        watch: confs\n        id: reload\n");
+  if (!b.loaded) FAIL(b.loaded.error().message);
+  auto host = build(*b.loaded);
+  if (!host) FAIL(host.error().message);
+  REQUIRE(host->handlers.size() == 1);
+  CHECK(host->handlers[0].watch ==
+        std::vector<std::string>{"file[/etc/app/a.conf]", "file[/etc/app/b.conf]"});
+}
