@@ -11,6 +11,7 @@
 #include "engine/context.hpp"
 #include "engine/host_plan.hpp"
 #include "engine/notify_store.hpp"
+#include "engine/selection.hpp"
 #include "report/reporter.hpp"
 #include "resources/package.hpp"
 #include "util/parallel.hpp"
@@ -301,8 +302,8 @@ class HostRun {
     switch (status) {
       case StateStatus::ok: ++m_recap.ok; break;
       case StateStatus::changed:
-      case StateStatus::will_change:
-      case StateStatus::unknown: ++m_recap.changed; break;
+      case StateStatus::will_change: ++m_recap.changed; break;
+      case StateStatus::unknown: ++m_recap.unknown; break;
       case StateStatus::failed: ++m_recap.failed; break;
       case StateStatus::skipped: ++m_recap.skipped; break;
     }
@@ -693,41 +694,25 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
                                 const FactsSource& facts, const YAML::Node& fact_stub,
                                 RunReport& report) {
   auto t0 = Clock::now();
-  // Which hosts: every host some play targets, in inventory order, within --limit.
-  std::set<const Host*> targeted;
-  for (const auto& play : book.plays) {
-    auto hosts = inventory.match(play.hosts);
-    if (!hosts) return bad_input(play.where.str() + ": play '" + play.name + "': " + hosts.error().message);
-    targeted.insert(hosts->begin(), hosts->end());
-  }
-  std::set<const Host*> limited = targeted;
-  if (!options.limit.empty()) {
-    auto hosts = inventory.match(options.limit);
-    if (!hosts) return std::unexpected(Error{"--limit: " + hosts.error().message, ExitCode::bad_input});
-    std::set<const Host*> allowed(hosts->begin(), hosts->end());
-    std::erase_if(limited, [&](const Host* h) { return !allowed.contains(h); });
-  }
-  std::vector<const Host*> hosts;
-  for (const auto& h : inventory.hosts)
-    if (limited.contains(&h)) hosts.push_back(&h);
-  if (hosts.empty()) {
-    return bad_input("no host matches the playbook's plays" +
-                     std::string(options.limit.empty() ? "" : " within --limit " + options.limit));
-  }
+  // Which hosts and states: every host some play targets, in inventory order, within --limit,
+  // the states within --tags.
+  auto selection = select_run(book, inventory, options.limit, options.tags);
+  if (!selection) return std::unexpected(selection.error());
+  const auto& hosts = selection->hosts;
+  const auto& decls = selection->decls;
 
   // Validate everything for every host before contacting any.
   auto shared = SharedTemplateData::make(shared_context(book, inventory));
   if (!shared) return std::unexpected(shared.error());
-  auto members = play_members(book, inventory);
-  if (!members) return std::unexpected(members.error());
-  std::vector<HostDecls> decls;
-  for (const auto* h : hosts) {
-    auto d = select_decls(book, *members, *h, options.tags);
-    auto ctx = host_context(book, *h, fact_stub);
-    auto built = build_host_states(d, ctx, h->name, shared->get());
+  for (std::size_t i = 0; i < hosts.size(); ++i) {
+    auto ctx = host_context(book, *hosts[i], fact_stub);
+    auto built = build_host_states(decls[i], ctx, hosts[i]->name, shared->get());
     if (!built) return std::unexpected(built.error());
-    decls.push_back(std::move(d));
   }
+  for (const auto& note : selection->notes) report.note(note);
+  std::vector<std::string> names;
+  for (const auto* h : hosts) names.push_back(h->name);
+  report.run_started(names);
 
   RunOutcome outcome;
   outcome.hosts.resize(hosts.size());
@@ -744,7 +729,7 @@ Result<RunOutcome> run_playbook(const Playbook& book, const Inventory& inventory
     recap.failed = std::max(recap.failed, 1);
     recap.error = "internal error: " + f.what;
   }
-  for (const auto& h : outcome.hosts) outcome.changes += h.changed;
+  for (const auto& h : outcome.hosts) outcome.changes += h.pending();
   report.recap(outcome.hosts, since(t0));
   return outcome;
 }

@@ -409,6 +409,7 @@ on lab4 'firewall-cmd -q --add-rich-rule="rule family=ipv4 source address=10.77.
 book rich lab4 <<'EOF'
 - firewall: public
   ports: [5000/tcp]
+  exclusive: true
 EOF
 run plan rich
 expect "$out" "firewall[public]" "will change" 'close dhcpv6-client [rule family="ipv4" source address="10.77.0.99" port port="9999" protocol="tcp" accept] (runtime)'
@@ -420,6 +421,7 @@ converged rich
 book range lab4 <<'EOF'
 - firewall: public
   ports: [8000-8010/tcp, 8005/tcp]
+  exclusive: true
 EOF
 run apply range
 expect "$out" "firewall[public]" changed

@@ -182,7 +182,7 @@ TEST_CASE("user plans useradd when missing and usermod when the shell differs", 
 }
 
 TEST_CASE("firewall converges runtime and permanent separately and keeps ssh", "[resources][firewall]") {
-  auto r = build("firewall: public\nports: \"5000/tcp 8080/tcp\"");
+  auto r = build("firewall: public\nports: \"5000/tcp 8080/tcp\"\nexclusive: \"true\"");
   std::string probe =
       "zones: block public\n@@runtime\npublic (active)\n  target: default\n  services: dhcpv6-client ssh\n  ports: 5000/tcp\n"
       "@@permanent\npublic\n  target: default\n  services: dhcpv6-client ssh\n  ports: \n";
@@ -199,6 +199,42 @@ TEST_CASE("firewall converges runtime and permanent separately and keeps ssh", "
       "@@permanent\npublic\n  services: ssh\n  ports: 8080/tcp 5000/tcp\n";
   CHECK(plan(*r, converged, k_centos7).kind == ChangeKind::none);
   CHECK(plan(*r, "@@runtime\n@@not-running\n", k_centos7).kind == ChangeKind::unknown);
+}
+
+TEST_CASE("firewall only opens unless exclusive, and says what each layer has",
+          "[resources][firewall]") {
+  auto r = build("firewall: public\nports: [5000/tcp]");
+  // Runtime has more open than permanent; both have the declared port: nothing to do, and the
+  // summary shows each layer as it is.
+  std::string probe =
+      "zones: public\n@@runtime\npublic (active)\n  services: dhcpv6-client ssh\n  ports: 5000/tcp "
+      "9999/tcp\n"
+      "@@permanent\npublic\n  services: dhcpv6-client ssh\n  ports: 5000/tcp\n";
+  auto c = plan(*r, probe, k_debian);
+  CHECK(c.kind == ChangeKind::none);
+  CHECK(c.summary ==
+        "zone public open: 5000/tcp 9999/tcp dhcpv6-client ssh (runtime); 5000/tcp dhcpv6-client "
+        "ssh (permanent)");
+  std::string same =
+      "zones: public\n@@runtime\npublic (active)\n  services: ssh\n  ports: 5000/tcp\n"
+      "@@permanent\npublic\n  services: ssh\n  ports: 5000/tcp\n";
+  CHECK(plan(*r, same, k_debian).summary == "zone public open: 5000/tcp ssh (runtime = permanent)");
+  // Opening adds only.
+  std::string missing =
+      "zones: public\n@@runtime\npublic (active)\n  services: dhcpv6-client ssh\n  ports: \n"
+      "@@permanent\npublic\n  services: dhcpv6-client ssh\n  ports: \n";
+  auto open = plan(*r, missing, k_debian);
+  CHECK(open.summary == "open 5000/tcp (runtime+permanent)");
+  for (const auto& cmd : open.commands)
+    for (const auto& w : cmd.argv) CHECK(w.find("--remove") == std::string::npos);
+  // Before firewalld runs, an exclusive zone says it will also close what it does not declare.
+  CHECK(plan(*r, "@@absent\n", k_debian).summary ==
+        "open 5000/tcp in zone public (firewalld not installed yet)");
+  auto exclusive = build("firewall: public\nports: [5000/tcp]\nexclusive: \"true\"");
+  CHECK(plan(*exclusive, "@@absent\n", k_debian).summary ==
+        "open 5000/tcp ssh in zone public and close whatever else it opens (known once firewalld "
+        "runs) "
+        "(firewalld not installed yet)");
 }
 
 TEST_CASE("firewall reads firewalld's D-Bus replies (busctl) like firewall-cmd's lists", "[resources][firewall]") {
