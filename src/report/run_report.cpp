@@ -13,6 +13,9 @@ namespace forja {
 
 namespace {
 
+// Above this many hosts the recap is totals plus the hosts that need attention (not with -v).
+constexpr std::size_t k_compact_recap_hosts = 8;
+
 const char* status_word(StateStatus s, ReportMode mode) {
   switch (s) {
     case StateStatus::ok: return "ok";
@@ -113,11 +116,16 @@ class HumanReport final : public RunReport {
     auto& r = m_out;
     std::size_t width = 4;
     for (const auto& h : hosts) width = std::max(width, h.host.size());
+    // Many hosts: totals first, then only the hosts that need attention (-v lists them all).
+    const bool compact = hosts.size() > k_compact_recap_hosts && !m_verbose;
     std::vector<std::string> lines{"", r.paint("bold", m_mode == ReportMode::plan ? "PLAN" : "RECAP")};
+    if (compact) lines.back() += "  " + totals(hosts, seconds);
     int total_changed = 0, total_unknown = 0;
     for (const auto& h : hosts) {
       total_changed += h.changed;
       total_unknown += h.unknown;
+      const bool attention = h.unreachable || h.failed > 0 || h.interrupted || !h.error.empty();
+      if (compact && !attention) continue;
       std::string line;
       if (h.unreachable) {
         line = fmt::format("  {:<{}}  {}", h.host, width, r.paint("red", "unreachable: " + h.error));
@@ -156,10 +164,36 @@ class HumanReport final : public RunReport {
       } else {
         lines.push_back("No changes: every host is converged.");
       }
-    } else {
+    } else if (!compact) {
       lines.push_back(fmt::format("{} host(s) in {:.1f}s", hosts.size(), seconds));
     }
     r.block(lines);
+  }
+
+  // "32 hosts in 221.5s: 30 changed (lab2 ... lab31), 2 unchanged; 0 failed, 0 unreachable".
+  std::string totals(const std::vector<HostRecap>& hosts, double seconds) const {
+    std::vector<std::string> changed, unchanged;
+    int failed = 0, unreachable = 0;
+    for (const auto& h : hosts) {
+      if (h.unreachable) {
+        ++unreachable;
+      } else if (h.failed > 0) {
+        ++failed;
+      } else if (h.changed > 0 || h.unknown > 0) {
+        changed.push_back(h.host);
+      } else {
+        unchanged.push_back(h.host);
+      }
+    }
+    auto some = [](const std::vector<std::string>& v) {
+      if (v.empty()) return std::string();
+      return " (" + (v.size() <= 3 ? join(v) : v.front() + " ... " + v.back()) + ")";
+    };
+    const bool plan = m_mode == ReportMode::plan;
+    return fmt::format("{} hosts{}: {} {}{}, {} {}{}; {} failed, {} unreachable", hosts.size(),
+                       plan ? "" : fmt::format(" in {:.1f}s", seconds), changed.size(),
+                       plan ? "to change" : "changed", some(changed), unchanged.size(),
+                       plan ? "converged" : "unchanged", some(unchanged), failed, unreachable);
   }
 
  private:
