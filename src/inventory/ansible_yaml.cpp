@@ -210,11 +210,18 @@ class AnsibleYamlReader {
 bool is_ansible_yaml(const YAML::Node& root) {
   if (!root.IsMap()) return false;
   if (lookup(root, "all").IsDefined()) return true;
+  // Otherwise every top-level value must look like an Ansible group: empty, or a mapping of
+  // hosts:/children:/vars: only. A misspelt forja key ("host:") stays forja's, for its error.
   for (const auto& kv : root) {
-    const std::string k = kv.first.Scalar();
-    if (k != "defaults" && k != "hosts" && k != "groups") return true;
+    const YAML::Node& v = kv.second;
+    if (v.IsNull()) continue;
+    if (!v.IsMap()) return false;
+    for (const auto& section : v) {
+      const std::string k = section.first.Scalar();
+      if (k != "hosts" && k != "children" && k != "vars") return false;
+    }
   }
-  return false;
+  return true;
 }
 
 Result<Inventory> parse_ansible_yaml_inventory(const YamlDoc& doc) {

@@ -221,9 +221,11 @@ class IniReader {
     std::string key = strip(std::string_view(t).substr(0, eq));
     std::string text = strip(std::string_view(t).substr(eq + 1));
     auto value_col = t.find_first_not_of(" \t", eq + 1);
-    auto value = typed(key, text, column + static_cast<int>(value_col == std::string::npos ? eq + 1 : value_col));
+    const int vcol =
+        column + static_cast<int>(value_col == std::string::npos ? eq + 1 : value_col);
+    auto value = typed(key, text, vcol);
     if (!value) return std::unexpected(value.error());
-    m_raw.group(m_group, at(column)).vars[key] = {*value, at(column)};
+    m_raw.group(m_group, at(column)).vars[key] = {*value, at(vcol)};
     return {};
   }
 
@@ -264,7 +266,7 @@ class IniReader {
       const std::string key = t.text.substr(0, eq);
       auto value = typed(key, t.text.substr(eq + 1), t.column + static_cast<int>(eq) + 1);
       if (!value) return std::unexpected(value.error());
-      vars[key] = {*value, at(t.column)};
+      vars[key] = {*value, at(t.column + static_cast<int>(eq) + 1)};
     }
     const std::string group = m_group.empty() ? "ungrouped" : m_group;
     for (const auto& n : *names) {

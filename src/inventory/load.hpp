@@ -29,8 +29,8 @@ enum class InventoryFormat { yaml, ini };
 [[nodiscard]] InventoryFormat detect_inventory_format(const std::string& path,
                                                       std::string_view text);
 
-// Ansible's YAML format rather than forja's: the top level has `all:`, or a key other than
-// forja's `defaults`, `hosts` and `groups` (Ansible's top-level keys are group names).
+// Ansible's YAML format rather than forja's: the top level has `all:`, or every top-level value
+// is empty or a mapping of hosts:/children:/vars: only (Ansible's top-level keys are groups).
 [[nodiscard]] bool is_ansible_yaml(const YAML::Node& root);
 [[nodiscard]] Result<Inventory> parse_ansible_yaml_inventory(const YamlDoc& doc);
 
