@@ -78,7 +78,7 @@ Result<Connection> connection_from_ansible_vars(const std::string& host, const A
   for (const auto& [key, var] : vars) {
     if (k_password_keys.contains(key)) {
       return located_error(
-          var.where,
+          var.key_where,
           "forja does not read passwords from the inventory; put the password in an "
           "environment variable and name it with " +
               std::string(key.find("become") != std::string::npos ? "forja_become_password_env"
@@ -95,7 +95,7 @@ Result<Connection> connection_from_ansible_vars(const std::string& host, const A
           found = found || n == key;
         }
       if (!found) {
-        return located_error(var.where,
+        return located_error(var.key_where,
                              "unknown forja setting '" + key + "'" + did_you_mean(key, known), lines);
       }
     }

@@ -6,17 +6,21 @@
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "inventory/model.hpp"
+#include "inventory/raw.hpp"
 
 namespace forja {
 
 // One variable as a file set it.
 struct AnsibleVar {
   YAML::Node value;
-  SourceLocation where;
+  SourceLocation where;      // the value: errors about what it holds
+  SourceLocation key_where;  // the key: errors about the key itself (a refused password)
 };
 using AnsibleVars = std::map<std::string, AnsibleVar>;
 
@@ -30,7 +34,7 @@ struct AnsibleGroup {
   std::string name;
   SourceLocation where;
   std::vector<std::string> hosts;     // direct members, first mention first
-  std::vector<std::string> children;  // child groups, first mention first
+  std::vector<NameRef> children;      // child groups, first mention first, where it was made
   AnsibleVars vars;
 };
 
@@ -46,9 +50,9 @@ class AnsibleRawInventory {
   AnsibleHost& host(const std::string& name, const SourceLocation& where, int port = 0);
   // Put a host in a group once.
   void add_host_to_group(const std::string& group, const std::string& host);
-  // Make `child` a child of `parent` once; a cycle is a located error.
-  [[nodiscard]] Result<void> add_child(const std::string& parent, const std::string& child,
-                                       const SourceLocation& where);
+  // Make `child` a child of `parent` once. Cycles and chains deeper than k_max_group_depth
+  // are found by the resolver, in one walk (a check per edge here would be quadratic).
+  void add_child(const std::string& parent, const std::string& child, const SourceLocation& where);
 
   [[nodiscard]] std::unexpected<Error> error(const SourceLocation& at,
                                              const std::string& what) const;
@@ -60,14 +64,19 @@ class AnsibleRawInventory {
   std::vector<std::string> warnings;  // the reader's own, "FILE:LINE:COL: warning: ..."
 
  private:
-  [[nodiscard]] bool reaches(std::size_t from, std::size_t to) const;
   std::map<std::string, std::size_t> m_group_index;
   std::map<std::string, std::size_t> m_host_index;
+  // (group index, host or child name) already recorded: a group of 100,000 hosts is no
+  // quadratic scan of its list.
+  std::set<std::pair<std::size_t, std::string>> m_members;
+  std::set<std::pair<std::size_t, std::string>> m_edges;
 };
 
 // Flatten as Ansible does: a host's variables merge `all`, then its groups by (depth,
 // ansible_group_priority, name), then its own; connection settings come from the merged
 // variables (ansible_host, ansible_port, ...). Warns about ansible_* keys forja ignores.
+// A cycle of children, or a chain deeper than k_max_group_depth, is a located error at the
+// child entry that closes or overdeepens it.
 [[nodiscard]] Result<Inventory> resolve_ansible_inventory(AnsibleRawInventory raw);
 
 }  // namespace forja

@@ -32,38 +32,21 @@ AnsibleHost& AnsibleRawInventory::host(const std::string& name, const SourceLoca
   auto [it, fresh] = m_host_index.emplace(name, hosts.size());
   if (fresh) {
     hosts.push_back(AnsibleHost{name, where, {}});
-    if (port > 0) hosts.back().vars["ansible_port"] = {int_node(std::to_string(port)), where};
+    if (port > 0) hosts.back().vars["ansible_port"] = {int_node(std::to_string(port)), where, where};
   }
   return hosts[it->second];
 }
 
 void AnsibleRawInventory::add_host_to_group(const std::string& g, const std::string& h) {
-  auto& members = groups[m_group_index.at(g)].hosts;
-  if (std::find(members.begin(), members.end(), h) == members.end()) members.push_back(h);
+  const std::size_t i = m_group_index.at(g);
+  if (m_members.emplace(i, h).second) groups[i].hosts.push_back(h);
 }
 
-bool AnsibleRawInventory::reaches(std::size_t from, std::size_t to) const {
-  if (from == to) return true;
-  std::vector<std::size_t> stack{from};
-  std::set<std::size_t> seen;
-  while (!stack.empty()) {
-    std::size_t g = stack.back();
-    stack.pop_back();
-    if (g == to) return true;
-    if (!seen.insert(g).second) continue;
-    for (const auto& c : groups[g].children) stack.push_back(m_group_index.at(c));
-  }
-  return false;
-}
-
-Result<void> AnsibleRawInventory::add_child(const std::string& parent, const std::string& child,
-                                            const SourceLocation& where) {
-  const std::size_t p = m_group_index.at(parent), c = m_group_index.at(child);
-  auto& kids = groups[p].children;
-  if (std::find(kids.begin(), kids.end(), child) != kids.end()) return {};
-  if (reaches(c, p)) return error(where, "group cycle: " + parent + " -> " + child + " -> ... -> " + parent);
-  kids.push_back(child);
-  return {};
+void AnsibleRawInventory::add_child(const std::string& parent, const std::string& child,
+                                    const SourceLocation& where) {
+  const std::size_t p = m_group_index.at(parent);
+  m_group_index.at(child);  // both exist: the readers create groups before naming them
+  if (m_edges.emplace(p, child).second) groups[p].children.push_back({child, where});
 }
 
 std::unexpected<Error> AnsibleRawInventory::error(const SourceLocation& at,
@@ -80,14 +63,15 @@ class AnsibleResolver {
   Result<Inventory> run() {
     for (std::size_t g = 0; g < m_raw.groups.size(); ++g) m_index.emplace(m_raw.groups[g].name, g);
     if (auto r = check_names(); !r) return std::unexpected(r.error());
+    m_state.assign(m_raw.groups.size(), Visit::fresh);
+    m_height.assign(m_raw.groups.size(), 1);
+    for (std::size_t g = 0; g < m_raw.groups.size(); ++g)
+      if (auto r = check_nesting(g); !r) return std::unexpected(r.error());
     m_parents.assign(m_raw.groups.size(), {});
     for (std::size_t g = 0; g < m_raw.groups.size(); ++g)
-      for (const auto& c : m_raw.groups[g].children) m_parents[m_index.at(c)].push_back(g);
+      for (const auto& c : m_raw.groups[g].children) m_parents[m_index.at(c.name)].push_back(g);
     m_depth.assign(m_raw.groups.size(), -1);
-    for (std::size_t g = 0; g < m_raw.groups.size(); ++g) {
-      auto d = depth(g, 0);
-      if (!d) return std::unexpected(d.error());
-    }
+    for (std::size_t g = 0; g < m_raw.groups.size(); ++g) depth(g);
     warn_about_keys();
     return build();
   }
@@ -116,21 +100,44 @@ class AnsibleResolver {
     return {};
   }
 
+  // Depth-first over children, each group walked once: a child already on the path closes a
+  // cycle; a path longer than k_max_group_depth is an error too, so the recursion here and in
+  // the walks after it stays shallow.
+  Result<void> check_nesting(std::size_t g) {
+    if (m_state[g] == Visit::done) return {};
+    m_state[g] = Visit::on_path;
+    m_path.push_back(g);
+    for (const auto& ref : m_raw.groups[g].children) {
+      const std::size_t c = m_index.at(ref.name);
+      if (m_state[c] == Visit::on_path) {
+        std::string cycle;
+        auto start = std::find(m_path.begin(), m_path.end(), c);
+        for (auto it = start; it != m_path.end(); ++it) cycle += m_raw.groups[*it].name + " -> ";
+        return m_raw.error(ref.where, "group cycle: " + cycle + ref.name);
+      }
+      if (m_state[c] == Visit::fresh && m_path.size() < k_max_group_depth) {
+        if (auto r = check_nesting(c); !r) return r;
+      }
+      // The longest chain through this child: the path so far, then the child's own height.
+      if (m_state[c] == Visit::fresh || m_path.size() + m_height[c] > k_max_group_depth) {
+        return m_raw.error(ref.where, "groups nested more than " +
+                                          std::to_string(k_max_group_depth) + " levels deep (" +
+                                          m_raw.groups[m_path.front()].name + " -> ... -> " +
+                                          m_raw.groups[g].name + " -> " + ref.name + " -> ...)");
+      }
+      m_height[g] = std::max(m_height[g], m_height[c] + 1);
+    }
+    m_path.pop_back();
+    m_state[g] = Visit::done;
+    return {};
+  }
+
   // Ansible's depth: 0 for all, else one more than the deepest parent (1 without parents).
-  Result<int> depth(std::size_t g, std::size_t level) {
+  // Chains are at most k_max_group_depth long here (check_nesting ran first).
+  int depth(std::size_t g) {
     if (m_depth[g] >= 0) return m_depth[g];
-    if (level > k_max_group_depth) {
-      return m_raw.error(m_raw.groups[g].where, "groups nested more than " +
-                                                    std::to_string(k_max_group_depth) +
-                                                    " levels deep (through '" +
-                                                    m_raw.groups[g].name + "')");
-    }
     int d = g == 0 ? 0 : 1;
-    for (auto p : m_parents[g]) {
-      auto pd = depth(p, level + 1);
-      if (!pd) return pd;
-      d = std::max(d, *pd + 1);
-    }
+    for (auto p : m_parents[g]) d = std::max(d, depth(p) + 1);
     return m_depth[g] = d;
   }
 
@@ -191,7 +198,7 @@ class AnsibleResolver {
     // `ungrouped` is all's first child from the start, as in Ansible's InventoryData.
     std::vector<std::string> top{"ungrouped"};
     for (const auto& c : m_raw.groups[0].children)
-      if (c != "ungrouped") top.push_back(c);
+      if (c.name != "ungrouped") top.push_back(c.name);
     for (std::size_t g = 2; g < m_raw.groups.size(); ++g) {
       if (m_parents[g].empty()) top.push_back(m_raw.groups[g].name);
     }
@@ -202,7 +209,11 @@ class AnsibleResolver {
       out.where = rg.where;
       out.vars = YAML::Node(YAML::NodeType::Map);
       for (const auto& [k, v] : rg.vars) out.vars[k] = v.value;
-      out.children = g == 0 ? top : rg.children;
+      if (g == 0) {
+        out.children = top;
+      } else {
+        for (const auto& c : rg.children) out.children.push_back(c.name);
+      }
       out.hosts = g == 0 ? std::vector<std::string>{} : g == ungrouped ? ungrouped_hosts : rg.hosts;
       inv.group_order.push_back(rg.name);
       inv.groups.emplace(rg.name, std::move(out));
@@ -237,8 +248,13 @@ class AnsibleResolver {
     return inv;
   }
 
+  enum class Visit { fresh, on_path, done };
+
   AnsibleRawInventory m_raw;
   std::map<std::string, std::size_t> m_index;
+  std::vector<Visit> m_state;
+  std::vector<std::size_t> m_height;  // the longest chain from a group down, in groups
+  std::vector<std::size_t> m_path;    // the walk's current chain of groups
   std::vector<std::vector<std::size_t>> m_parents;
   std::vector<int> m_depth;
   std::vector<std::string> m_warnings;

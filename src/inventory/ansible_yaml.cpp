@@ -160,13 +160,13 @@ class AnsibleYamlReader {
       }
       if (section == "vars") {
         for (const auto& v : value)
-          m_raw.group(name, {}).vars[v.first.Scalar()] = {typed(v.second), m_doc.where(v.first)};
+          m_raw.group(name, {}).vars[v.first.Scalar()] = {typed(v.second), m_doc.where(v.second),
+                                                          m_doc.where(v.first)};
       } else if (section == "children") {
         for (const auto& c : value) {
           auto child = group(c.first, c.second);
           if (!child) return child;
-          if (auto r = m_raw.add_child(name, *child, m_doc.where(c.first)); !r)
-            return std::unexpected(r.error());
+          m_raw.add_child(name, *child, m_doc.where(c.first));
         }
       } else {
         for (const auto& h : value) {
@@ -194,7 +194,8 @@ class AnsibleYamlReader {
     for (const auto& n : *names) {
       AnsibleHost& h = m_raw.host(n, m_doc.where(key), pattern->port);
       if (vars.IsMap())
-        for (const auto& v : vars) h.vars[v.first.Scalar()] = {typed(v.second), m_doc.where(v.first)};
+        for (const auto& v : vars)
+          h.vars[v.first.Scalar()] = {typed(v.second), m_doc.where(v.second), m_doc.where(v.first)};
       m_raw.add_host_to_group(group, n);
     }
     return {};

@@ -86,7 +86,7 @@ enum class Section { hosts, vars, children };
 struct Pending {
   Section kind;
   SourceLocation where;
-  std::vector<std::string> parents;  // for children: the groups that named it
+  std::vector<NameRef> parents;  // for children: the groups that named it, and where
 };
 
 class IniReader {
@@ -131,7 +131,7 @@ class IniReader {
                                         did_you_mean(name, known) + "; define it with a [" +
                                         name + "] section");
       }
-      return m_raw.error(p.where, "group '" + p.parents.back() + "' has unknown child group '" +
+      return m_raw.error(p.where, "group '" + p.parents.front().name + "' has unknown child group '" +
                                       name + "'" + did_you_mean(name, known) +
                                       "; define it with a [" + name + "] section");
     }
@@ -172,7 +172,7 @@ class IniReader {
     }
     if (auto it = m_pending.find(name); it != m_pending.end() && m_section != Section::vars) {
       if (it->second.kind == Section::children) {
-        m_section_result = add_pending_children(name);
+        add_pending_children(name);
       } else {
         m_pending.erase(it);
       }
@@ -180,19 +180,13 @@ class IniReader {
     return true;
   }
 
-  Result<void> add_pending_children(const std::string& group) {
+  // A group named as a child before its own section: it is a child of those parents now.
+  void add_pending_children(const std::string& group) {
     auto it = m_pending.find(group);
-    if (it == m_pending.end()) return {};
-    Pending p = it->second;
+    if (it == m_pending.end()) return;
+    const Pending p = it->second;
     m_pending.erase(it);
-    for (const auto& parent : p.parents) {
-      if (auto r = m_raw.add_child(parent, group, p.where); !r) return r;
-      if (auto pp = m_pending.find(parent);
-          pp != m_pending.end() && pp->second.kind == Section::children) {
-        if (auto r = add_pending_children(parent); !r) return r;
-      }
-    }
-    return {};
+    for (const auto& parent : p.parents) m_raw.add_child(parent.name, group, parent.where);
   }
 
   Result<void> child_line(const std::string& t) {
@@ -206,10 +200,11 @@ class IniReader {
     const std::string child = m[1];
     if (!m_raw.has_group(child)) {
       auto [it, fresh] = m_pending.emplace(child, Pending{Section::children, at(column), {}});
-      it->second.parents.push_back(m_group);
+      it->second.parents.push_back({m_group, at(column)});
       return {};
     }
-    return m_raw.add_child(m_group, child, at(column));
+    m_raw.add_child(m_group, child, at(column));
+    return {};
   }
 
   Result<void> vars_line(const std::string& t) {
@@ -225,7 +220,7 @@ class IniReader {
         column + static_cast<int>(value_col == std::string::npos ? eq + 1 : value_col);
     auto value = typed(key, text, vcol);
     if (!value) return std::unexpected(value.error());
-    m_raw.group(m_group, at(column)).vars[key] = {*value, at(vcol)};
+    m_raw.group(m_group, at(column)).vars[key] = {*value, at(vcol), at(column)};
     return {};
   }
 
@@ -266,13 +261,13 @@ class IniReader {
       const std::string key = t.text.substr(0, eq);
       auto value = typed(key, t.text.substr(eq + 1), t.column + static_cast<int>(eq) + 1);
       if (!value) return std::unexpected(value.error());
-      vars[key] = {*value, at(t.column + static_cast<int>(eq) + 1)};
+      vars[key] = {*value, at(t.column + static_cast<int>(eq) + 1), at(t.column)};
     }
     const std::string group = m_group.empty() ? "ungrouped" : m_group;
     for (const auto& n : *names) {
       if (n.empty()) return error(first.column, "empty host name");
       AnsibleHost& h = m_raw.host(n, at(first.column), pattern->port);
-      for (const auto& [k, v] : vars) h.vars[k] = {YAML::Clone(v.value), v.where};
+      for (const auto& [k, v] : vars) h.vars[k] = {YAML::Clone(v.value), v.where, v.key_where};
       m_raw.add_host_to_group(group, n);
     }
     return {};

@@ -152,12 +152,12 @@ TEST_CASE("INI host ranges neither overflow nor explode", "[bad-input][inventory
       error_of(fuzz::ini_inventory("[g]\nh[-5:3]\n")).starts_with("fuzz.ini:2:1: bad host range"));
   CHECK(error_of(fuzz::ini_inventory("[g]\nweb[0:2000000]\n")) ==
         "fuzz.ini:2:1: bad host range 'web[0:2000000]': more than 10000 hosts in one range (write "
-        "it like web[1:3] or db[01:10])");
+        "it like web[1:3], db[01:10], n[a:f] or w[1:9:2])");
   std::string many = "[g]\n";
   for (int i = 0; i < 200; ++i) many += "x" + std::to_string(i) + "-[0:9999]\n";
   CHECK(error_of(fuzz::ini_inventory(many)) ==
         "fuzz.ini:12:1: bad host range 'x10-[0:9999]': more than 100000 host names from ranges "
-        "in this file (write it like web[1:3] or db[01:10])");
+        "in this file (write it like web[1:3], db[01:10], n[a:f] or w[1:9:2])");
   // Thousands of hosts are fine.
   auto big = parse_ini_inventory("r.ini", "[web]\nweb[1:9000]\n[db]\ndb[0001:5000]\n");
   REQUIRE(big);
