@@ -29,7 +29,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> k_fields = {
 };
 
 const std::set<std::string> k_password_keys = {"ansible_password", "ansible_ssh_pass",
-                                                "ansible_become_pass", "ansible_become_password"};
+                                               "ansible_become_pass", "ansible_become_password"};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -59,7 +59,8 @@ std::string ignored_ansible_key(const std::string& key, const YAML::Node& value)
     const std::string c = text_of(value);
     if (c == "local" || c == "ssh" || c == "smart" || c == "paramiko") return "";
     return "forja connects over SSH (or locally with ansible_connection=local) only; "
-           "ansible_connection=" + c + " is ignored";
+           "ansible_connection=" +
+           c + " is ignored";
   }
   if (key == "ansible_group_priority") return "";
   if (key == "ansible_become_method") {
@@ -95,13 +96,12 @@ Result<Connection> connection_from_ansible_vars(const std::string& host, const A
           found = found || n == key;
         }
       if (!found) {
-        return located_error(var.key_where,
-                             "unknown forja setting '" + key + "'" + did_you_mean(key, known), lines);
+        return located_error(
+            var.key_where, "unknown forja setting '" + key + "'" + did_you_mean(key, known), lines);
       }
     }
   }
-  auto integer = [&](const AnsibleVar& v, const std::string& key, int min,
-                     int max) -> Result<int> {
+  auto integer = [&](const AnsibleVar& v, const std::string& key, int min, int max) -> Result<int> {
     const std::string t = text_of(v.value);
     int n = 0;
     auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
@@ -142,9 +142,9 @@ Result<Connection> connection_from_ansible_vars(const std::string& host, const A
     } else if (field == "become") {
       auto b = ansible_boolean(var->value);
       if (!b) {
-        return located_error(var->where,
-                             key + ": expected a boolean (yes/no, true/false, 1/0), got '" + t + "'",
-                             lines);
+        return located_error(
+            var->where, key + ": expected a boolean (yes/no, true/false, 1/0), got '" + t + "'",
+            lines);
       }
       c.become = *b;
     } else if (field == "connection") {

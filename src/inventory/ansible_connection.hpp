@@ -13,10 +13,9 @@ namespace forja {
 
 // The connection for `host` from its merged variables; a bad value is a located error at the
 // line that set it.
-[[nodiscard]] Result<Connection> connection_from_ansible_vars(const std::string& host,
-                                                              const AnsibleVars& vars,
-                                                              const std::string& path,
-                                                              const std::vector<std::string>& lines);
+[[nodiscard]] Result<Connection> connection_from_ansible_vars(
+    const std::string& host, const AnsibleVars& vars, const std::string& path,
+    const std::vector<std::string>& lines);
 
 // Why forja ignores this ansible_* variable ("" when forja honours it or it is not Ansible's).
 [[nodiscard]] std::string ignored_ansible_key(const std::string& key, const YAML::Node& value);

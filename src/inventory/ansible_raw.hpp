@@ -33,8 +33,8 @@ struct AnsibleHost {
 struct AnsibleGroup {
   std::string name;
   SourceLocation where;
-  std::vector<std::string> hosts;     // direct members, first mention first
-  std::vector<NameRef> children;      // child groups, first mention first, where it was made
+  std::vector<std::string> hosts;  // direct members, first mention first
+  std::vector<NameRef> children;   // child groups, first mention first, where it was made
   AnsibleVars vars;
 };
 

@@ -32,7 +32,8 @@ AnsibleHost& AnsibleRawInventory::host(const std::string& name, const SourceLoca
   auto [it, fresh] = m_host_index.emplace(name, hosts.size());
   if (fresh) {
     hosts.push_back(AnsibleHost{name, where, {}});
-    if (port > 0) hosts.back().vars["ansible_port"] = {int_node(std::to_string(port)), where, where};
+    if (port > 0)
+      hosts.back().vars["ansible_port"] = {int_node(std::to_string(port)), where, where};
   }
   return hosts[it->second];
 }
@@ -185,7 +186,8 @@ class AnsibleResolver {
     auto only_all_or_ungrouped = [&](const std::string& h) {
       std::set<std::size_t> in;
       for (auto g : direct[h]) add_ancestors(g, in);
-      return std::all_of(in.begin(), in.end(), [&](std::size_t g) { return g == 0 || g == ungrouped; });
+      return std::all_of(in.begin(), in.end(),
+                         [&](std::size_t g) { return g == 0 || g == ungrouped; });
     };
     for (const auto& h : m_raw.groups[ungrouped].hosts)
       if (only_all_or_ungrouped(h)) ungrouped_hosts.push_back(h);

@@ -18,13 +18,27 @@ std::string json_text(const std::string& s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           static const char* hex = "0123456789abcdef";
@@ -41,9 +55,12 @@ std::string json_text(const std::string& s) {
 
 std::string scalar_json(const YAML::Node& node) {
   switch (scalar_type(node)) {
-    case ScalarType::null: return "null";
-    case ScalarType::integer: return node.Scalar();
-    case ScalarType::boolean: return node.Scalar() == "True" ? "true" : "false";
+    case ScalarType::null:
+      return "null";
+    case ScalarType::integer:
+      return node.Scalar();
+    case ScalarType::boolean:
+      return node.Scalar() == "True" ? "true" : "false";
     case ScalarType::floating: {
       const std::string& t = node.Scalar();
       if (t == "inf") return "Infinity";
@@ -51,7 +68,8 @@ std::string scalar_json(const YAML::Node& node) {
       if (t == "nan") return "NaN";
       return t;
     }
-    case ScalarType::string: break;
+    case ScalarType::string:
+      break;
   }
   return json_text(node.Scalar());
 }
@@ -119,9 +137,7 @@ void format_group(const Inventory& inv, const Group& g, Json& out, std::set<std:
 
 }  // namespace
 
-std::string python_json(const YAML::Node& node, int level) {
-  return dump(from_yaml(node), level);
-}
+std::string python_json(const YAML::Node& node, int level) { return dump(from_yaml(node), level); }
 
 YAML::Node ansible_hostvars(const Inventory& inv, const Host& host) {
   YAML::Node vars(YAML::NodeType::Map);
@@ -139,7 +155,8 @@ YAML::Node ansible_hostvars(const Inventory& inv, const Host& host) {
   if (!c.user.empty()) vars["ansible_user"] = c.user;
   if (!c.key_file.empty()) vars["ansible_ssh_private_key_file"] = c.key_file;
   if (c.become) vars["ansible_become"] = bool_node(true);
-  if (c.become && c.become_user != defaults.become_user) vars["ansible_become_user"] = c.become_user;
+  if (c.become && c.become_user != defaults.become_user)
+    vars["ansible_become_user"] = c.become_user;
   if (c.connect_timeout != defaults.connect_timeout)
     vars["ansible_timeout"] = int_node(std::to_string(c.connect_timeout));
   if (!c.known_hosts.empty()) vars["forja_known_hosts"] = c.known_hosts;

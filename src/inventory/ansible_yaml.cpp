@@ -16,7 +16,8 @@ namespace {
 
 // PyYAML's implicit resolvers (YAML 1.1).
 const std::regex k_null(R"(^(?:~|null|Null|NULL|)$)");
-const std::regex k_bool(R"(^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$)");
+const std::regex k_bool(
+    R"(^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$)");
 const std::regex k_int(
     R"(^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$)");
 const std::regex k_float(
@@ -124,8 +125,9 @@ class AnsibleYamlReader {
       return m_doc.error(root, "an Ansible YAML inventory is a mapping of groups (all:, ...)");
     }
     if (lookup(root, "plugin").IsDefined()) {
-      return m_doc.error(root, "this is an inventory plugin's configuration ('plugin:'), which "
-                               "forja cannot run; give it a static inventory");
+      return m_doc.error(root,
+                         "this is an inventory plugin's configuration ('plugin:'), which "
+                         "forja cannot run; give it a static inventory");
     }
     for (const auto& kv : root) {
       auto r = group(kv.first, kv.second);
@@ -179,8 +181,8 @@ class AnsibleYamlReader {
 
   Result<void> host(const std::string& group, const YAML::Node& key, const YAML::Node& vars) {
     if (key.Tag() == "?" && typed_scalar(key.Scalar()).Tag() != "!") {
-      return m_doc.error(key, "host '" + key.Scalar() +
-                                  "' must be a string: quote it (Ansible refuses it too)");
+      return m_doc.error(
+          key, "host '" + key.Scalar() + "' must be a string: quote it (Ansible refuses it too)");
     }
     if (vars.IsDefined() && !vars.IsNull() && !vars.IsMap()) {
       return m_doc.error(vars, "host '" + key.Scalar() + "' must map to its variables, not " +

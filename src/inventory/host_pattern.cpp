@@ -27,10 +27,9 @@ bool is_ipv6(const std::string& s) {
   static const std::regex re(
       "(?:(?:" + c + ":){7}" + c + "|(?:" + c + ":){1,6}:|(?:" + c + ":)(?::" + c + "){1,6}|(?:" +
           c + ":){2}(?::" + c + "){1,5}|(?:" + c + ":){3}(?::" + c + "){1,4}|(?:" + c +
-          ":){4}(?::" + c + "){1,3}|(?:" + c + ":){5}(?::" + c + "){1,2}|(?:" + c + ":){6}(?::" +
-          c + ")|:(?::" + c + "){1,6}|" + c + "?::|(?:0:){6}(?:" + c + "\\.){3}" + c +
-          "|::(?:ffff:)?(?:" + c + "\\.){3}" + c + "|(?:0:){5}ffff:(?:" + c + "\\.){3}" + c +
-          "$)",
+          ":){4}(?::" + c + "){1,3}|(?:" + c + ":){5}(?::" + c + "){1,2}|(?:" + c +
+          ":){6}(?::" + c + ")|:(?::" + c + "){1,6}|" + c + "?::|(?:0:){6}(?:" + c + "\\.){3}" + c +
+          "|::(?:ffff:)?(?:" + c + "\\.){3}" + c + "|(?:0:){5}ffff:(?:" + c + "\\.){3}" + c + "$)",
       std::regex::icase);
   return std::regex_search(s, re, std::regex_constants::match_continuous);
 }
@@ -85,7 +84,7 @@ std::expected<HostPattern, std::string> parse_host_pattern(std::string_view text
 }
 
 std::expected<std::vector<std::string>, std::string> expand_host_ranges(const std::string& host,
-                                                                          std::size_t room) {
+                                                                        std::size_t room) {
   auto open = host.find('[');
   if (open == std::string::npos) return std::vector<std::string>{host};
   auto close = host.find(']');

@@ -128,12 +128,12 @@ class IniReader {
       for (const auto& g : m_defined) known.push_back(g);
       if (p.kind == Section::vars) {
         return m_raw.error(p.where, "[" + name + ":vars] for unknown group '" + name + "'" +
-                                        did_you_mean(name, known) + "; define it with a [" +
-                                        name + "] section");
+                                        did_you_mean(name, known) + "; define it with a [" + name +
+                                        "] section");
       }
-      return m_raw.error(p.where, "group '" + p.parents.front().name + "' has unknown child group '" +
-                                      name + "'" + did_you_mean(name, known) +
-                                      "; define it with a [" + name + "] section");
+      return m_raw.error(
+          p.where, "group '" + p.parents.front().name + "' has unknown child group '" + name + "'" +
+                       did_you_mean(name, known) + "; define it with a [" + name + "] section");
     }
     return std::move(m_raw);
   }
@@ -161,8 +161,9 @@ class IniReader {
                                    "; sections are [group], [group:vars] and [group:children]");
       return true;
     }
-    m_section = kind == "vars" ? Section::vars : kind == "children" ? Section::children
-                                                                     : Section::hosts;
+    m_section = kind == "vars"       ? Section::vars
+                : kind == "children" ? Section::children
+                                     : Section::hosts;
     m_group = name;
     if (m_section != Section::vars) m_defined.insert(name);
     if (!m_raw.has_group(name)) {
@@ -216,8 +217,7 @@ class IniReader {
     std::string key = strip(std::string_view(t).substr(0, eq));
     std::string text = strip(std::string_view(t).substr(eq + 1));
     auto value_col = t.find_first_not_of(" \t", eq + 1);
-    const int vcol =
-        column + static_cast<int>(value_col == std::string::npos ? eq + 1 : value_col);
+    const int vcol = column + static_cast<int>(value_col == std::string::npos ? eq + 1 : value_col);
     auto value = typed(key, text, vcol);
     if (!value) return std::unexpected(value.error());
     m_raw.group(m_group, at(column)).vars[key] = {*value, at(vcol), at(column)};
@@ -234,7 +234,8 @@ class IniReader {
     }
     if (lit.dropped_comment) {
       m_raw.warnings.push_back(at(column).str() + ": warning: " + key + ": '" + text +
-                               "' reads as " + (lit.node.IsScalar() ? lit.node.Scalar() : "a value") +
+                               "' reads as " +
+                               (lit.node.IsScalar() ? lit.node.Scalar() : "a value") +
                                ": '#' starts a Python comment, as in Ansible; write " + key +
                                "='\"" + text + "\"' to keep the text");
     }

@@ -18,7 +18,7 @@ struct PythonLiteral {
   };
   Kind kind = Kind::text;
   YAML::Node node;
-  std::string why;           // for `unsupported`: what it was ("a complex number")
+  std::string why;               // for `unsupported`: what it was ("a complex number")
   bool dropped_comment = false;  // a '#' comment after the literal was ignored ("2#3" is 2)
 };
 

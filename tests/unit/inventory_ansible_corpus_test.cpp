@@ -2,9 +2,9 @@
 // with what Debian's `ansible-inventory --list` printed for it. forja's --list output must be
 // the same JSON (compared parsed, not as text); where Ansible read nothing or failed
 // (expected/NAME.rejected), forja must refuse the file with a located bad-input error.
-#include <catch2/catch.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -51,7 +51,8 @@ bool same_json(const YAML::Node& a, const YAML::Node& b, const std::string& wher
   }
   if (a.IsSequence()) {
     if (a.size() != b.size()) {
-      why = where + ": " + std::to_string(a.size()) + " items, expected " + std::to_string(b.size());
+      why =
+          where + ": " + std::to_string(a.size()) + " items, expected " + std::to_string(b.size());
       return false;
     }
     for (std::size_t i = 0; i < a.size(); ++i)
