@@ -183,6 +183,7 @@ class AnsibleResolver {
     const std::size_t ungrouped = m_index.at("ungrouped");
     // `ungrouped`: its own members that are in no other group, then hosts in no group at all.
     std::vector<std::string> ungrouped_hosts;
+    std::set<std::string> is_ungrouped;  // the same, to look up (100,000 hosts may be there)
     auto only_all_or_ungrouped = [&](const std::string& h) {
       std::set<std::size_t> in;
       for (auto g : direct[h]) add_ancestors(g, in);
@@ -190,11 +191,12 @@ class AnsibleResolver {
                          [&](std::size_t g) { return g == 0 || g == ungrouped; });
     };
     for (const auto& h : m_raw.groups[ungrouped].hosts)
-      if (only_all_or_ungrouped(h)) ungrouped_hosts.push_back(h);
+      if (only_all_or_ungrouped(h) && is_ungrouped.insert(h).second) ungrouped_hosts.push_back(h);
     for (const auto& h : m_raw.hosts) {
-      bool in_ungrouped = std::find(ungrouped_hosts.begin(), ungrouped_hosts.end(), h.name) !=
-                          ungrouped_hosts.end();
-      if (!in_ungrouped && only_all_or_ungrouped(h.name)) ungrouped_hosts.push_back(h.name);
+      if (!is_ungrouped.contains(h.name) && only_all_or_ungrouped(h.name)) {
+        is_ungrouped.insert(h.name);
+        ungrouped_hosts.push_back(h.name);
+      }
     }
     // `all`: the groups named under [all:children], then every group without a parent.
     // `ungrouped` is all's first child from the start, as in Ansible's InventoryData.
@@ -223,9 +225,7 @@ class AnsibleResolver {
     for (const auto& rh : m_raw.hosts) {
       std::set<std::size_t> member{0};
       for (auto g : direct[rh.name]) add_ancestors(g, member);
-      if (std::find(ungrouped_hosts.begin(), ungrouped_hosts.end(), rh.name) !=
-          ungrouped_hosts.end())
-        member.insert(ungrouped);
+      if (is_ungrouped.contains(rh.name)) member.insert(ungrouped);
       std::vector<std::size_t> order(member.begin(), member.end());
       std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return std::tuple(m_depth[a], priority(a), m_raw.groups[a].name) <
