@@ -182,6 +182,13 @@ TEST_CASE("group chains thousands deep and long cycles are errors", "[bad-input]
     yaml += "  g" + std::to_string(i) + ": {children: [g" + std::to_string(i + 1) + "]}\n";
   yaml += "  g2000: {hosts: [h1]}\n";
   CHECK(error_of(fuzz::yaml_inventory(yaml)).starts_with("fuzz.yml:66:20: groups nested more"));
+  // Ansible's YAML format: each group's children listed flat under `all`.
+  std::string ansible = "all:\n  children:\n";
+  for (int i = 0; i < 2000; ++i)
+    ansible += "    g" + std::to_string(i) + ":\n      children:\n        g" +
+               std::to_string(i + 1) + ": {}\n";
+  CHECK(error_of(fuzz::yaml_inventory(ansible)) ==
+        "fuzz.yml:191:9: groups nested more than 64 levels deep (all -> ... -> g62 -> g63 -> ...)");
   // A chain within the limit resolves; the deepest group's host is in every group.
   std::string ok;
   for (int i = 0; i < 60; ++i)
