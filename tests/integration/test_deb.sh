@@ -9,11 +9,15 @@ source "$(dirname "$0")/lib.sh"
 host=lab3
 build=$(dirname "$FORJA")
 work=$(mktemp -d)
+touched=""
 cleanup() {
   rm -rf "$work"
-  # Leave the host clean for the tests after this one (its overlay is volatile).
-  forja lab stop "$host" >/dev/null 2>&1 || true
-  forja lab start "$host" >/dev/null 2>&1 || true
+  # Once forja was installed, leave the host clean for the tests after this one (its overlay
+  # is volatile: a restart undoes the install).
+  if [[ -n $touched ]]; then
+    forja lab stop "$host" >/dev/null && forja lab start "$host" >/dev/null ||
+      echo "test_deb: could not restart $host: run 'forja lab start $host'" >&2
+  fi
 }
 trap cleanup EXIT
 
@@ -59,6 +63,7 @@ forja lab start "$host" >/dev/null
 assert_exit 1 lab_root_ssh "$host" "command -v forja >/dev/null"
 
 corpus="$FORJA_SOURCE_DIR/tests/data/ansible-inventories"
+touched=1
 lab_root_scp "$host" /tmp/ "$deb" "$corpus/ansible-examples-hosts.ini"
 remote_deb=/tmp/$(basename "$deb")
 # dpkg alone refuses it while the libraries are missing; they come from the offline repository
