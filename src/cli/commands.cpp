@@ -10,6 +10,7 @@ CommandSpec facts_command();
 CommandSpec plan_command();
 CommandSpec apply_command();
 CommandSpec verify_command();
+CommandSpec complete_command();
 
 const std::vector<CommandSpec>& all_commands() {
   static const std::vector<CommandSpec> commands = {
@@ -21,6 +22,7 @@ const std::vector<CommandSpec>& all_commands() {
       apply_command(),
       verify_command(),
       lab_command(),
+      complete_command(),  // hidden: what the shell completions ask
   };
   return commands;
 }

@@ -25,7 +25,10 @@ Result<Inventory> load_inventory_option(const ConnectOptions& o) {
     return bad_input(
         "no inventory given: pass -i FILE (e.g. -i inventories/lab.yml) or set FORJA_INVENTORY");
   }
-  return load_inventory(o.inventory);
+  auto inv = load_inventory(o.inventory);
+  if (inv)
+    for (const auto& w : inv->warnings) reporter().error_line("forja: " + w);
+  return inv;
 }
 
 std::unique_ptr<Transport> make_transport(const Host& host, const ConnectOptions& o) {

@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/secrets.hpp"
+#include "inventory/ansible_view.hpp"
 #include "inventory/load.hpp"
 #include "inventory/view.hpp"
 #include "report/reporter.hpp"
@@ -18,6 +19,7 @@ struct InventoryOptions {
   std::string host;
   std::string limit;
   bool graph = false;
+  bool list = false;
   bool json = false;
 };
 
@@ -35,7 +37,12 @@ int run_inventory(const InventoryOptions& o) {
   }
   auto inv = load_inventory(o.path);
   if (!inv) return report_error(inv.error());
+  for (const auto& w : inv->warnings) reporter().error_line("forja: " + w);
   register_secrets(reporter(), *inv);
+  if (o.list) {
+    reporter().line(ansible_list_json(*inv));
+    return 0;
+  }
 
   if (!o.host.empty()) {
     const Host* h = inv->find_host(o.host);
@@ -46,15 +53,11 @@ int run_inventory(const InventoryOptions& o) {
           {o.path + ": no host named '" + o.host + "'" + did_you_mean(o.host, names),
            ExitCode::bad_input});
     }
-    if (o.json) {
-      reporter().line(host_json(*h));
-    } else {
-      reporter().block(host_details(*h));
-    }
+    reporter().line(o.json ? host_json(*h) : ansible_host_json(*inv, *h));
     return 0;
   }
   if (o.graph) {
-    reporter().block(inventory_graph(*inv));
+    reporter().block(ansible_graph(*inv));
     return 0;
   }
   auto hosts = inv->match(o.limit.empty() ? "all" : o.limit);
@@ -76,13 +79,19 @@ CommandSpec inventory_command() {
             sub.add_option("-i,--inventory", o->path,
                            "Inventory file: YAML (.yml) or Ansible INI (.ini)")
                 ->envname("FORJA_INVENTORY");
-            auto* graph = sub.add_flag("--graph", o->graph, "Show the group tree");
-            auto* host = sub.add_option("--host", o->host,
-                                        "Show one host's resolved connection and variables");
+            auto* list = sub.add_flag("--list", o->list,
+                                      "Print the JSON `ansible-inventory --list` prints");
+            auto* graph = sub.add_flag("--graph", o->graph,
+                                       "Show the group tree like `ansible-inventory --graph`");
+            auto* host = sub.add_option(
+                "--host", o->host,
+                "Show one host's variables like `ansible-inventory --host` (with --json: "
+                "forja's resolved connection too)");
             sub.add_option("-l,--limit", o->limit,
                            "Only hosts matching a pattern: web, 'web*', 'web:&prod', 'all:!lb'");
             sub.add_flag("--json", o->json, "Machine-readable output");
             graph->excludes(host);
+            list->excludes(graph)->excludes(host);
             sub.footer(
                 "Loads and checks the inventory without contacting any host. Settings resolve\n"
                 "defaults < groups (parents before children) < host; vars merge by top-level key.\n"
@@ -90,6 +99,7 @@ CommandSpec inventory_command() {
                 "Examples:\n"
                 "  forja inventory -i inventories/lab.yml\n"
                 "  forja inventory -i inventories/lab.yml --graph\n"
+                "  forja inventory -i hosts.ini --list\n"
                 "  forja inventory -i inventories/lab.yml --host lab1\n"
                 "  forja inventory -i hosts.ini --limit 'web:!lab2' --json");
             return CommandRunner([o] { return run_inventory(*o); });

@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/common.hpp"
+#include "cli/run_become.hpp"
 #include "cli/secrets.hpp"
 #include "report/reporter.hpp"
 #include "util/parallel.hpp"
@@ -21,6 +22,7 @@ struct RunOptions {
   std::string pattern;
   std::vector<std::string> command;
   bool become = false;
+  bool no_become = false;
 };
 
 struct HostResult {
@@ -39,20 +41,23 @@ int run(const RunOptions& o) {
   // One word is a shell command line ("systemctl status x | head"); several are an argv.
   std::vector<std::string> argv =
       o.command.size() == 1 ? std::vector<std::string>{"sh", "-c", o.command[0]} : o.command;
+  const BecomeChoice choice = o.become      ? BecomeChoice::always
+                             : o.no_become ? BecomeChoice::never
+                                           : BecomeChoice::inventory;
   auto& r = reporter();
   std::vector<HostResult> results(hosts->size());
   std::atomic<std::size_t> done{0};
   install_interrupt_handler();
   auto failures = parallel_for(hosts->size(), o.connect.forks, [&](std::size_t i) {
-    const Host& host = *(*hosts)[i];
+    Host host = *(*hosts)[i];
+    host.connection = run_connection(host.connection, choice);
     auto t0 = std::chrono::steady_clock::now();
     HostResult& res = results[i];
     res.host = host.name;
     auto transport = make_transport(host, o.connect);
     auto connected = transport->connect();
-    Result<ExecResult> out =
-        connected ? transport->exec(Command{argv, "", o.become ? Privilege::become : Privilege::user})
-                  : Result<ExecResult>(std::unexpected(connected.error()));
+    Result<ExecResult> out = connected ? transport->exec(Command{argv, "", Privilege::become})
+                                       : Result<ExecResult>(std::unexpected(connected.error()));
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<std::string> block;
     if (!out) {
@@ -110,11 +115,21 @@ CommandSpec run_command() {
                            "After --: the command. One word is run by the remote shell "
                            "('systemctl status haproxy | head'); several words are an argv")
                 ->required();
-            sub.add_flag("-b,--become", o->become, "Run through sudo (the host's become settings)");
+            auto* become = sub.add_flag(
+                "-b,--become", o->become,
+                "Run through sudo on every host, even where the inventory does not say become "
+                "(its become_user and become_password_env still apply)");
+            auto* no_become = sub.add_flag("--no-become", o->no_become,
+                                           "Run as the login user on every host, even where "
+                                           "the inventory says become");
+            become->excludes(no_become);
             sub.footer(
+                "Without --become or --no-become, each host's inventory decides, as for Ansible's\n"
+                "ad-hoc commands: become: true (ansible_become=yes) runs the command through sudo.\n\n"
                 "Examples:\n"
                 "  forja run -i inventories/lab.yml all -- hostname\n"
-                "  forja run -i inventories/lab.yml web --become -- 'systemctl is-active microservice@5000'\n"
+                "  forja run -i hosts.ini web --become -- 'systemctl is-active microservice@5000'\n"
+                "  forja run -i inventories/lab.yml all --no-become -- id -un\n"
                 "Exit code: 0 all ok, 1 a command failed somewhere, 3 a host was unreachable.");
             return CommandRunner([o] { return run(*o); });
           }};

@@ -44,9 +44,15 @@ struct Group {
   SourceLocation where;
 };
 
+// Which rules an inventory was read with: forja's own YAML, or Ansible's (INI and Ansible's YAML:
+// typed variables that keep the ansible_* keys, Ansible's group order and `ungrouped`).
+enum class InventoryDialect { forja, ansible };
+
 // A fully resolved inventory.
 struct Inventory {
   std::string path;
+  InventoryDialect dialect = InventoryDialect::forja;
+  std::vector<std::string> warnings;  // "FILE:LINE:COL: warning: ..." for the reporter
   std::vector<Host> hosts;               // in file order
   std::map<std::string, Group> groups;   // includes "all": root groups as children, ungrouped hosts
   std::vector<std::string> group_order;  // group names in file order, "all" first

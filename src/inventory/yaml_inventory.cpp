@@ -187,6 +187,7 @@ class YamlInventoryReader {
 Result<Inventory> parse_yaml_inventory(const std::string& path, std::string_view text) {
   auto doc = parse_yaml(path, text);
   if (!doc) return std::unexpected(doc.error());
+  if (is_ansible_yaml(doc->root())) return parse_ansible_yaml_inventory(*doc);
   auto raw = YamlInventoryReader(*doc).read();
   if (!raw) return std::unexpected(raw.error());
   return resolve_inventory(std::move(*raw));

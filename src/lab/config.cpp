@@ -39,6 +39,8 @@ const std::vector<std::string>& repo_packages() {
       "nftables",    "iptables",    "redis-server", "rsync",
       // Ansible's apt module needs it on the target (bench/ runs ansible-core beside forja).
       "python3-apt",
+      // forja's own runtime libraries: tests/integration/test_deb.sh installs the .deb offline.
+      "libssh-4", "libyaml-cpp0.7", "libfmt9",
   };
   return packages;
 }

@@ -11,8 +11,12 @@
 
 namespace forja {
 
+bool color_wanted(bool terminal, const char* no_color) {
+  return terminal && (no_color == nullptr || *no_color == '\0');
+}
+
 Reporter::Reporter(std::FILE* out, std::FILE* err) : m_out(out), m_err(err) {
-  m_color = ::isatty(::fileno(out)) && std::getenv("NO_COLOR") == nullptr;
+  m_color = color_wanted(::isatty(::fileno(out)) == 1, std::getenv("NO_COLOR"));
   m_tty_err = ::isatty(::fileno(err));
 }
 

@@ -14,6 +14,7 @@ namespace forja {
 // from parallel hosts never interleaves mid-line.
 class Reporter {
  public:
+  // Color on when `out` is a terminal and NO_COLOR is unset or empty (color_wanted).
   explicit Reporter(std::FILE* out = stdout, std::FILE* err = stderr);
 
   // Write one line (a newline is added) to stdout.
@@ -53,6 +54,10 @@ class Reporter {
   bool m_tty_err = false;
   bool m_progress_shown = false;
 };
+
+// Color is on for a terminal unless NO_COLOR holds a value (no-color.org: an empty NO_COLOR
+// does not count); `no_color` is the variable's value, nullptr when unset.
+[[nodiscard]] bool color_wanted(bool terminal, const char* no_color);
 
 // The process-wide reporter.
 Reporter& reporter();

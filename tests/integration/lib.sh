@@ -74,6 +74,17 @@ lab_root_ssh() {
   lab_ssh root "$host" "$@"
 }
 
+# lab_root_scp HOST DEST FILE...: copy files to HOST:DEST as root, with the lab key and strict
+# host-key checking as lab_ssh does.
+lab_root_scp() {
+  local host=$1 dest=$2
+  shift 2
+  scp -q -i "$LAB_KEY" -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=10 \
+    -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$LAB_KNOWN_HOSTS" \
+    -o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR \
+    "$@" "root@$(lab_address "$host"):$dest"
+}
+
 # json_recap: from a --json event stream on stdin, one line per host:
 # "HOST ok=N changed=N failed=N skipped=N unreachable=true|false".
 json_recap() {

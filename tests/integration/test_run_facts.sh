@@ -34,10 +34,31 @@ for name, f in facts.items():
 PY
 
 # Become: vagrant (passwordless sudo) and deploy (sudo asks the password, read from the env).
+# Both lab inventories say `become: true`, which forja run follows as Ansible's ad-hoc
+# commands do; --no-become runs as the login user, --become forces sudo.
 assert_contains "$(forja run -i "$LAB_INVENTORY" lab1 --become -- id -u)" $'\n    0'
-assert_contains "$(forja run -i "$LAB_INVENTORY" lab1 -- id -un)" $'\n    vagrant'
+assert_contains "$(forja run -i "$LAB_INVENTORY" lab1 -- id -u)" $'\n    0'
+assert_contains "$(forja run -i "$LAB_INVENTORY" lab1 --no-become -- id -un)" $'\n    vagrant'
 assert_contains "$(forja run -i "$LAB_DEPLOY_INVENTORY" lab2 --become -- id -u)" $'\n    0'
-assert_contains "$(forja run -i "$LAB_DEPLOY_INVENTORY" lab2 -- id -un)" $'\n    deploy'
+assert_contains "$(forja run -i "$LAB_DEPLOY_INVENTORY" lab2 -- id -u)" $'\n    0'
+assert_contains "$(forja run -i "$LAB_DEPLOY_INVENTORY" lab2 --no-become -- id -un)" $'\n    deploy'
+assert_exit 2 forja run -i "$LAB_INVENTORY" lab1 --become --no-become -- true
+# An Ansible INI inventory: ansible_become per host decides; --become covers the others.
+cat >"$work/become.ini" <<INI
+[lab]
+lab1 ansible_host=$(lab_address lab1) ansible_become=yes
+lab2 ansible_host=$(lab_address lab2)
+[lab:vars]
+ansible_user=vagrant
+ansible_ssh_private_key_file=$LAB_KEY
+forja_known_hosts=$LAB_KNOWN_HOSTS
+INI
+host_output() { awk -v h="$1" 'index($0, h " | ") == 1 {on = 1; next} on && /^    / {print; next} {on = 0}'; }
+out=$(forja run -i "$work/become.ini" lab -- id -un)
+[[ "$(host_output lab1 <<<"$out")" == "    root" ]] || fail "lab1 (ansible_become=yes) should run as root:"$'\n'"$out"
+[[ "$(host_output lab2 <<<"$out")" == "    vagrant" ]] || fail "lab2 (no become) should run as vagrant:"$'\n'"$out"
+out=$(forja run -i "$work/become.ini" lab2 --become -- id -un)
+assert_contains "$out" $'\n    root'
 out=$(FORJA_LAB_SUDO_PASSWORD=wrong forja run -i "$LAB_DEPLOY_INVENTORY" lab2 --become -- id -u 2>&1 || true)
 assert_contains "$out" "failed"
 [[ "$out" != *wrong* ]] || fail "the sudo password was printed: $out"

@@ -152,12 +152,12 @@ TEST_CASE("INI host ranges neither overflow nor explode", "[bad-input][inventory
       error_of(fuzz::ini_inventory("[g]\nh[-5:3]\n")).starts_with("fuzz.ini:2:1: bad host range"));
   CHECK(error_of(fuzz::ini_inventory("[g]\nweb[0:2000000]\n")) ==
         "fuzz.ini:2:1: bad host range 'web[0:2000000]': more than 10000 hosts in one range (write "
-        "it like web[1:3] or db[01:10])");
+        "it like web[1:3], db[01:10], n[a:f] or w[1:9:2])");
   std::string many = "[g]\n";
   for (int i = 0; i < 200; ++i) many += "x" + std::to_string(i) + "-[0:9999]\n";
   CHECK(error_of(fuzz::ini_inventory(many)) ==
         "fuzz.ini:12:1: bad host range 'x10-[0:9999]': more than 100000 host names from ranges "
-        "in this file (write it like web[1:3] or db[01:10])");
+        "in this file (write it like web[1:3], db[01:10], n[a:f] or w[1:9:2])");
   // Thousands of hosts are fine.
   auto big = parse_ini_inventory("r.ini", "[web]\nweb[1:9000]\n[db]\ndb[0001:5000]\n");
   REQUIRE(big);
@@ -182,6 +182,13 @@ TEST_CASE("group chains thousands deep and long cycles are errors", "[bad-input]
     yaml += "  g" + std::to_string(i) + ": {children: [g" + std::to_string(i + 1) + "]}\n";
   yaml += "  g2000: {hosts: [h1]}\n";
   CHECK(error_of(fuzz::yaml_inventory(yaml)).starts_with("fuzz.yml:66:20: groups nested more"));
+  // Ansible's YAML format: each group's children listed flat under `all`.
+  std::string ansible = "all:\n  children:\n";
+  for (int i = 0; i < 2000; ++i)
+    ansible += "    g" + std::to_string(i) + ":\n      children:\n        g" +
+               std::to_string(i + 1) + ": {}\n";
+  CHECK(error_of(fuzz::yaml_inventory(ansible)) ==
+        "fuzz.yml:191:9: groups nested more than 64 levels deep (all -> ... -> g62 -> g63 -> ...)");
   // A chain within the limit resolves; the deepest group's host is in every group.
   std::string ok;
   for (int i = 0; i < 60; ++i)

@@ -29,8 +29,10 @@ TEST_CASE("INI host lines, ranges, name:port, sections, children and vars", "[in
   const Host* bastion = inv->find_host("bastion");
   CHECK(bastion->connection.address == "192.0.2.1");
   CHECK(bastion->connection.user == "admin");  // [all:vars]
-  CHECK(bastion->groups == std::vector<std::string>{"all"});
-  CHECK(inv->groups.at("all").hosts == std::vector<std::string>{"bastion"});
+  // A host before any section is in `ungrouped`, as ansible-inventory shows it.
+  CHECK(bastion->groups == std::vector<std::string>{"all", "ungrouped"});
+  CHECK(inv->groups.at("ungrouped").hosts == std::vector<std::string>{"bastion"});
+  CHECK(inv->groups.at("all").hosts.empty());
 
   const Host* web2 = inv->find_host("web2");
   CHECK(web2->connection.address == "web2");
@@ -79,12 +81,14 @@ TEST_CASE("INI errors point at the line and column", "[inventory][ini]") {
         "hosts.ini:1:6: unknown section kind ':var' (did you mean ':vars'?); sections are "
         "[group], [group:vars] and [group:children]");
   CHECK(ini_error("[web]\na\n[app:children]\nwbe\n") ==
-        "hosts.ini:4:1: group 'app' has unknown child group 'wbe' (did you mean 'web'?)");
+        "hosts.ini:4:1: group 'app' has unknown child group 'wbe' (did you mean 'web'?); define "
+        "it with a [wbe] section");
   CHECK(ini_error("[web]\na\n[wbe:vars]\nx=1\n") ==
         "hosts.ini:3:2: [wbe:vars] for unknown group 'wbe' (did you mean 'web'?); define it "
         "with a [wbe] section");
-  CHECK(ini_error("[a]\nx ansible_become=yes\n") ==
-        "hosts.ini:2:18: ansible_become: expected true or false, got 'yes'");
+  CHECK(ini_error("[a]\nx ansible_become=maybe\n") ==
+        "hosts.ini:2:18: ansible_become: expected a boolean (yes/no, true/false, 1/0), got "
+        "'maybe'");
   CHECK(ini_error("[a]\nx ansible_password=hunter2\n") ==
         "hosts.ini:2:3: forja does not read passwords from the inventory; put the password in an "
         "environment variable and name it with forja_password_env=VAR");
@@ -92,8 +96,14 @@ TEST_CASE("INI errors point at the line and column", "[inventory][ini]") {
         "hosts.ini:4:1: group cycle: a -> b -> a");
   CHECK(ini_error("[a]\nweb[3:1]\n") ==
         "hosts.ini:2:1: bad host range 'web[3:1]': the start is after the end (write it like "
-        "web[1:3] or db[01:10])");
+        "web[1:3], db[01:10], n[a:f] or w[1:9:2])");
   CHECK(ini_error("[a]\nx role='front\n") == "hosts.ini:2:8: unterminated quote '");
-  CHECK(ini_error("# nothing\n[a]\n") ==
-        "hosts.ini:1:1: no hosts defined; an inventory needs at least one host, e.g.");
+}
+
+TEST_CASE("INI inventories whose groups are all empty load, as Ansible reads them",
+          "[inventory][ini]") {
+  auto inv = parse_ini_inventory("h.ini", "# nothing\n[a]\n[b:children]\na\n");
+  REQUIRE(inv);
+  CHECK(inv->hosts.empty());
+  CHECK(inv->groups.at("b").children == std::vector<std::string>{"a"});
 }
