@@ -330,3 +330,13 @@ TEST_CASE("templates see every host through groups, shared by all hosts of the r
   CHECK(out.of("file[/etc/peers]").at(0).status == StateStatus::changed);
   CHECK(host.files["/etc/peers"] == "h1=10.0.0.1;");
 }
+
+TEST_CASE("templates see how many hosts each group has (Consul's bootstrap_expect)",
+          "[engine][apply]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - file: /etc/consul.d/server.hcl\n"
+      "        content: \"bootstrap_expect = {{group_size.all}}\"\n");
+  FakeHost host;
+  auto out = s.go(host, true);
+  CHECK(host.files["/etc/consul.d/server.hcl"] == "bootstrap_expect = 1");
+}
