@@ -64,6 +64,10 @@ std::unique_ptr<Discovery> make_consul(std::string endpoint) {
 std::string check_cause(std::string_view output) {
   auto text = trim(output);
   if (text.empty()) return "no output yet";
+  // Go's HTTP client gave up waiting (the check's timeout).
+  if (text.find("Client.Timeout exceeded") != std::string::npos || text.ends_with("i/o timeout")) {
+    return "timed out";
+  }
   // Go's HTTP client: Get "URL": dial tcp ADDR: connect: connection refused
   if (text.starts_with("Get \"") || text.starts_with("Post \"")) {
     auto after_url = text.find("\": ");
@@ -112,9 +116,10 @@ Result<std::vector<ServiceInstance>> parse_consul_health(const std::string& json
       if (health == i.health && !i.cause.empty()) continue;
       i.health = health;
       auto cause = check_cause(json_scalar(check, "Output"));
-      i.cause = json_scalar(check, "ServiceID").empty()
-                    ? "node " + json_scalar(check, "Node") + " " + health_name(health) + ": " + cause
-                    : "health check " + health_name(health) + ": " + cause;
+      i.cause =
+          json_scalar(check, "ServiceID").empty()
+              ? "node " + json_scalar(check, "Node") + " " + health_name(health) + ": " + cause
+              : "health check " + health_name(health) + ": " + cause;
     }
     out.push_back(std::move(i));
   }

@@ -21,7 +21,7 @@ namespace forja {
 // Why a check fails, in a few words, from Consul's check output:
 // 'Get "http://10.77.0.13:5000/health": dial tcp 10.77.0.13:5000: connect: connection refused'
 // -> "connection refused"; 'HTTP GET http://...: 500 INTERNAL SERVER ERROR Output: ...' ->
-// "HTTP 500 INTERNAL SERVER ERROR"; "" -> "no output yet".
+// "HTTP 500 INTERNAL SERVER ERROR"; a client timeout -> "timed out"; "" -> "no output yet".
 [[nodiscard]] std::string check_cause(std::string_view output);
 
 // One node of the cluster, as `consul members` lists it.
