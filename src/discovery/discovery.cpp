@@ -1,7 +1,5 @@
 #include "discovery/discovery.hpp"
 
-#include <algorithm>
-
 #include "discovery/consul.hpp"
 #include "discovery/etcd.hpp"
 
@@ -17,13 +15,6 @@ std::string health_name(Health health) {
       break;
   }
   return "critical";
-}
-
-Result<std::vector<ServiceInstance>> Discovery::healthy(const std::string& service) {
-  auto all = instances(service);
-  if (!all) return all;
-  std::erase_if(*all, [](const ServiceInstance& i) { return i.health != Health::passing; });
-  return all;
 }
 
 Result<std::unique_ptr<Discovery>> make_discovery(const std::string& backend,

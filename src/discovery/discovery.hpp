@@ -31,11 +31,10 @@ class Discovery {
  public:
   virtual ~Discovery() = default;
   [[nodiscard]] virtual std::string backend() const = 0;
-  // Every registered instance, passing or not, sorted by instance.
+  // Every registered instance, passing or not, sorted by instance; the passing ones are what
+  // a balancer fed by discovery sends traffic to.
   [[nodiscard]] virtual Result<std::vector<ServiceInstance>> instances(
       const std::string& service) = 0;
-  // Only the passing ones: what a balancer fed by discovery sends traffic to.
-  [[nodiscard]] Result<std::vector<ServiceInstance>> healthy(const std::string& service);
 };
 
 // "etcd" or "consul" at an HTTP endpoint (http://10.77.0.11:2379, http://10.77.0.11:8500).
