@@ -13,6 +13,9 @@ CommandSpec apply_command() {
             add_playbook_options(sub, *o);
             sub.add_flag("--check", o->check, "Only show the plan (same as 'forja plan')");
             sub.add_flag("--verify", o->verify, "After a successful apply, run the verify: probes");
+            sub.add_option("--verify-timeout", o->verify_timeout,
+                           "With --verify: seconds each probe is retried before it fails")
+                ->capture_default_str();
             sub.footer(
                 "Every input is validated before any host is contacted. Each host runs its states\n"
                 "in order; after a change the state is read back and must have converged. A\n"

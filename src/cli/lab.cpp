@@ -57,11 +57,12 @@ int print_status(const lab::LabPaths& paths) {
   if (rows->empty()) {
     lines.push_back("the lab is down (no hosts); start it with 'forja lab up'");
   } else {
-    lines.push_back(fmt::format("{:<8} {:<12} {:>8}  {}", "HOST", "ADDRESS", "PID", "SSH"));
+    lines.push_back(
+        fmt::format("{:<8} {:<12} {:>8}  {:<6} {}", "HOST", "ADDRESS", "PID", "KIND", "SSH"));
     for (const auto& row : *rows) {
       lines.push_back(
-          fmt::format("{:<8} {:<12} {:>8}  {}", row.host.name, row.host.address,
-                      row.pid > 0 ? std::to_string(row.pid) : "-",
+          fmt::format("{:<8} {:<12} {:>8}  {:<6} {}", row.host.name, row.host.address,
+                      row.pid > 0 ? std::to_string(row.pid) : "-", lab::kind_name(row.host.kind),
                       row.ssh ? reporter().paint("green", "yes") : reporter().paint("red", "no")));
     }
     lines.push_back("inventory: " + paths.inventory().string());
@@ -142,6 +143,7 @@ CommandSpec lab_command() {
             "(pool/).");
         sub.require_subcommand(1);
         auto hosts = std::make_shared<int>(lab::k_default_hosts);
+        auto rpm_hosts = std::make_shared<int>(0);
         auto name = std::make_shared<std::string>();
         auto user = std::make_shared<std::string>("root");
         auto command = std::make_shared<std::vector<std::string>>();
@@ -163,11 +165,16 @@ CommandSpec lab_command() {
             "prepares the cached image and repository (minutes); later runs boot 4 hosts "
             "in seconds. Hosts already running are left alone.");
         up->add_option("--hosts", *hosts, "How many hosts (1-200)")->capture_default_str();
+        up->add_option("--rpm-hosts", *rpm_hosts,
+                       "How many rpm-family hosts after them (dnf and rpm on Debian; group "
+                       "'rpm' in the inventory)")
+            ->capture_default_str();
         add_package_options(up);
         up->footer(
             "Examples:\n"
             "  forja lab up                                  # lab1..lab4, built-in packages\n"
             "  forja lab up --hosts 8\n"
+            "  forja lab up --rpm-hosts 2                    # lab5, lab6: rpm-family hosts\n"
             "  forja lab up --packages lighttpd,cowsay       # from Debian bookworm\n"
             "  forja lab up --packages socket/bullseye       # from another Debian suite\n"
             "  forja lab up --packages ./dist/app_1.0_all.deb  # your own package file\n"
@@ -189,7 +196,14 @@ CommandSpec lab_command() {
             "with the same packages. A plain 'forja lab up' with the lab down goes back to\n"
             "the built-in list. A name Debian does not have exits 2, naming it, before\n"
             "anything is built or changed. 'forja lab status' shows what the repository\n"
-            "holds.");
+            "holds.\n"
+            "\n"
+            "An rpm-family host is the Debian image with one more layer: Debian's dnf 4, rpm\n"
+            "4.18, createrepo-c and firewalld, an os-release declaring ID_LIKE=\"rhel fedora\"\n"
+            "(forja's facts then choose dnf), and a dnf repository of test packages built\n"
+            "with rpmbuild and createrepo_c (forja-hello 1.0 and 1.1, forja-lib, forja-tool,\n"
+            "forja-daemon with a systemd unit), mounted at /srv/forja-rpm. The layer is built\n"
+            "once (about a minute) and rebuilt only when the image under it changes.");
         sub.add_subcommand("down",
                            "Stop every host; remove their namespaces, veths and the bridge");
         sub.add_subcommand("status",
@@ -215,7 +229,7 @@ CommandSpec lab_command() {
         auto* start = sub.add_subcommand("start", "Start one stopped host again");
         start->add_option("name", *name, "Host name (lab1, ...)")->required();
 
-        return CommandRunner([&sub, hosts, name, user, command, packages, packages_from]() -> int {
+        return CommandRunner([=, &sub]() -> int {
           auto paths = lab::lab_paths();
           auto* chosen = sub.get_subcommands().front();
           const auto& which = chosen->get_name();
@@ -223,7 +237,7 @@ CommandSpec lab_command() {
             auto extras = requested_packages(*packages, *packages_from);
             if (!extras) return report_error(extras.error());
             if (which == "prepare") return finish(lab::prepare(paths, *extras, print_line));
-            return finish(lab::up(paths, *hosts, *extras, print_line));
+            return finish(lab::up(paths, *hosts, *rpm_hosts, *extras, print_line));
           }
           if (which == "down") return finish(lab::down(paths, print_line));
           if (which == "stop") return finish(lab::stop(paths, *name, print_line));

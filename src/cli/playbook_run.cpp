@@ -1,5 +1,6 @@
 #include "cli/playbook_run.hpp"
 
+#include "cli/extra_vars.hpp"
 #include "cli/secrets.hpp"
 #include "engine/notify_store.hpp"
 #include "engine/runner.hpp"
@@ -19,14 +20,33 @@ void add_playbook_options(CLI::App& sub, PlaybookOptions& o) {
   sub.add_option("-t,--tags", o.tags, "Only states with one of these tags")->delimiter(',');
   sub.add_option("--state-dir", o.state_dir,
                  "Where owed handlers are kept between runs (default ~/.local/state/forja/...)");
-  sub.add_flag("-v,--verbose", o.verbose, "Also list states that need no change, with the reason");
+  sub.add_option("-e,--extra-vars", o.extra_vars,
+                 "A variable above all others: KEY=VALUE, or @FILE.yml (a map); may repeat")
+      ->allow_extra_args(false);
+  sub.add_flag("-v,--verbose", o.verbose,
+               "Also list states that need no change, with the reason; whole diffs");
+  sub.add_flag("--no-diff", o.no_diff, "Print no diffs (summaries only)");
   sub.add_flag("--json", o.json, "A JSON event stream (one object per line) instead of text");
 }
 
-int run_playbook_command(const PlaybookOptions& o, bool apply) {
+namespace {
+
+// The playbook with the -e variables.
+Result<Playbook> load_playbook_option(const PlaybookOptions& o) {
   auto book = load_playbook(o.playbook);
-  if (!book) return report_error(book.error());
+  if (!book) return book;
   mark_secret_keys(*book);
+  auto extra = parse_extra_vars(o.extra_vars);
+  if (!extra) return std::unexpected(extra.error());
+  book->extra_vars = *extra;
+  return book;
+}
+
+}  // namespace
+
+int run_playbook_command(const PlaybookOptions& o, bool apply) {
+  auto book = load_playbook_option(o);
+  if (!book) return report_error(book.error());
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
   register_secrets(reporter(), *book, *inventory);
@@ -37,7 +57,8 @@ int run_playbook_command(const PlaybookOptions& o, bool apply) {
   run.tags = o.tags;
   run.state_dir = o.state_dir.empty() ? default_state_dir(o.playbook) : o.state_dir;
   auto report = make_run_report(run.apply ? ReportMode::apply : ReportMode::plan,
-                                o.json ? ReportFormat::json : ReportFormat::human, o.verbose);
+                                o.json ? ReportFormat::json : ReportFormat::human, o.verbose,
+                                reporter(), o.no_diff ? DiffDisplay::hidden : DiffDisplay::shown);
   install_interrupt_handler();
   auto connect = [&](const Host& h) { return make_transport(h, o.connect); };
   FactsSource facts{facts_probe(), [](const ProbeOutput& out) -> Result<GatheredFacts> {
@@ -56,12 +77,11 @@ int run_playbook_command(const PlaybookOptions& o, bool apply) {
 }
 
 int run_verify_command(const PlaybookOptions& o) {
-  auto book = load_playbook(o.playbook);
+  auto book = load_playbook_option(o);
   if (!book) return report_error(book.error());
   if (book->verify.empty()) {
     return report_error({o.playbook + ": no verify: section to run", ExitCode::bad_input});
   }
-  mark_secret_keys(*book);
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
   register_secrets(reporter(), *book, *inventory);

@@ -16,6 +16,8 @@ struct PlaybookOptions {
   std::string limit;
   std::vector<std::string> tags;
   std::string state_dir;
+  std::vector<std::string> extra_vars;  // -e KEY=VALUE / -e @FILE
+  bool no_diff = false;
   bool verbose = false;
   bool json = false;
   bool exit_code = false;  // plan: 4 when changes are pending

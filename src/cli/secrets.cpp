@@ -55,6 +55,7 @@ void register_secrets(Reporter& out, const Inventory& inventory,
 
 void register_secrets(Reporter& out, const Playbook& book, const Inventory& inventory) {
   register_vars(out, book.vars, book.secrets);
+  register_vars(out, book.extra_vars, book.secrets);
   register_secrets(out, inventory, book.secrets);
 }
 

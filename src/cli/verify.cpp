@@ -13,6 +13,10 @@ CommandSpec verify_command() {
             auto o = std::make_shared<PlaybookOptions>();
             add_connect_options(sub, o->connect);
             sub.add_option("playbook", o->playbook, "Playbook with a verify: section")->required();
+            sub.add_option(
+                   "-e,--extra-vars", o->extra_vars,
+                   "A variable above all others: KEY=VALUE, or @FILE.yml (a map); may repeat")
+                ->allow_extra_args(false);
             sub.add_flag("--json", o->json, "One JSON object per probe, with full listings");
             sub.add_flag("-v,--verbose", o->verbose,
                          "One line per host and every instance listed (default: a summary per "

@@ -13,6 +13,7 @@ YAML::Node host_entry(const Playbook& book, const Host& h) {
   YAML::Node entry(YAML::NodeType::Map);
   merge_into(entry, book.vars);
   merge_into(entry, h.vars);
+  merge_into(entry, book.extra_vars);
   entry["name"] = h.name;
   entry["address"] = h.connection.address;
   return entry;
@@ -41,6 +42,7 @@ YAML::Node host_context(const Playbook& book, const Host& host, const YAML::Node
   YAML::Node ctx(YAML::NodeType::Map);
   merge_into(ctx, book.vars);
   merge_into(ctx, host.vars);
+  merge_into(ctx, book.extra_vars);
   ctx["inventory_hostname"] = host.name;
   YAML::Node self(YAML::NodeType::Map);
   self["name"] = host.name;

@@ -14,8 +14,8 @@ namespace forja {
 // SharedTemplateData): hosts never copy it.
 [[nodiscard]] YAML::Node shared_context(const Playbook& book, const Inventory& inventory);
 
-// A host's own variables: playbook vars < inventory vars (defaults, groups, host), plus
-// `inventory_hostname`, `host` {name, address} and `facts`.
+// A host's own variables: playbook vars < inventory vars (defaults, groups, host) < extra vars
+// (-e), plus `inventory_hostname`, `host` {name, address} and `facts`.
 [[nodiscard]] YAML::Node host_context(const Playbook& book, const Host& host,
                                       const YAML::Node& facts);
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "template/render.hpp"
+#include "util/text.hpp"
 #include "util/yaml.hpp"
 
 namespace forja {
@@ -61,11 +62,20 @@ std::set<std::string> facts_among(const std::set<std::string>& used) {
   return out;
 }
 
+// The state as written, without its `loop:` (which is not rendered: it names a list).
+YAML::Node without_loop(const StateDecl& decl) {
+  if (!decl.loop.IsDefined()) return decl.node;
+  YAML::Node out(YAML::NodeType::Map);
+  for (const auto& kv : decl.node)
+    if (kv.first.Scalar() != "loop") out[kv.first.Scalar()] = kv.second;
+  return out;
+}
+
 Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context, bool handler) {
   const auto* type = find_resource_type(decl.type);
   if (!type) return bad_input(decl.where.str() + ": unknown resource type '" + decl.type + "'");
   std::set<std::string> used;
-  auto rendered = render_node(decl.node, context, decl.where, used);
+  auto rendered = render_node(without_loop(decl), context, decl.where, used);
   if (!rendered) return std::unexpected(rendered.error());
   const auto name_node = (*rendered)[decl.type];
   std::string name;
@@ -92,7 +102,11 @@ Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context,
     return out;
   };
   const auto id_node = lookup(decl.node, "id");
-  auto id = render_ids({id_node.IsScalar() ? id_node.Scalar() : decl.type + "[" + name + "]"});
+  // A looped state's id was chosen at load: its `id:` when that tells items apart, else type[name].
+  const std::string id_text = decl.loop.IsDefined() ? decl.id
+                              : id_node.IsScalar()  ? id_node.Scalar()
+                                                    : decl.type + "[" + name + "]";
+  auto id = render_ids({id_text});
   auto require = render_ids(decl.require);
   auto notify = render_ids(decl.notify);
   auto watch = render_ids(decl.watch);
@@ -113,6 +127,95 @@ Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context,
   if (args.has("group")) ps.requires_ids.push_back("group[" + args.str("group") + "]");
   if (decl.type == "service") ps.requires_ids.push_back("package:" + name);
   return ps;
+}
+
+// The items a looped state has on this host: its literal list, or the list its variable holds.
+Result<std::vector<YAML::Node>> loop_items(const StateDecl& decl, const YAML::Node& context) {
+  std::vector<YAML::Node> items;
+  if (decl.loop.IsSequence()) {
+    for (const auto& item : decl.loop) items.push_back(item);
+    return items;
+  }
+  const auto where = at(decl.where, decl.loop).str() + ": " + decl.id + ": loop: ";
+  auto text = trim(decl.loop.Scalar());
+  const auto name = trim(text.substr(2, text.size() - 4));
+  if (name == "facts" || name.starts_with("facts.")) {
+    return bad_input(where +
+                     "a loop over facts is not supported (facts may change during the "
+                     "run); loop over a variable");
+  }
+  YAML::Node value;
+  value.reset(context);  // reset, never '=': assigning would change the context's own node
+  for (const auto& part : split(name, '.')) {
+    auto next = lookup(value, part);
+    if (!next.IsDefined()) {
+      std::vector<std::string> known;
+      if (value.IsMap())
+        for (const auto& kv : value) known.push_back(kv.first.Scalar());
+      return bad_input(where + "undefined variable '" + name + "'" + did_you_mean(part, known));
+    }
+    value.reset(next);
+  }
+  if (value.IsNull()) return items;
+  if (!value.IsSequence()) {
+    return bad_input(where + "'" + name + "' is " + (value.IsMap() ? "a map" : "a string") +
+                     ", not a list");
+  }
+  for (const auto& item : value) items.push_back(item);
+  return items;
+}
+
+// The host's variables and a loop item as `item` (the variables shared, not copied).
+YAML::Node item_context(const YAML::Node& context, const YAML::Node& item) {
+  YAML::Node out(YAML::NodeType::Map);
+  for (const auto& kv : context) out[kv.first.Scalar()] = kv.second;
+  out["item"] = item;
+  return out;
+}
+
+// One state per item of a looped declaration.
+Result<void> build_items(const StateDecl& decl, const YAML::Node& context,
+                         const SharedTemplateData* shared, std::vector<PlannedState>& out) {
+  auto items = loop_items(decl, context);
+  if (!items) return std::unexpected(items.error());
+  std::set<std::string> ids;
+  for (const auto& item : *items) {
+    auto ctx = item_context(context, item);
+    TemplateScope scope(ctx, shared);
+    auto ps = build_one(decl, ctx, false);
+    if (!ps) return std::unexpected(ps.error());
+    if (!ids.insert(ps->id).second) {
+      return bad_input(at(decl.where, decl.loop).str() + ": " + decl.id +
+                       ": two items of the loop "
+                       "give the id '" +
+                       ps->id + "'; each item must be a state of its own");
+    }
+    ps->item.reset(item);
+    out.push_back(std::move(*ps));
+  }
+  return {};
+}
+
+// A require or watch naming a loop's `id:` stands for every item of the loop on this host.
+void expand_loop_ids(HostStates& host) {
+  std::map<std::string, std::vector<std::string>> loops;
+  for (const auto& s : host.states)
+    if (!s.decl->loop_id.empty()) loops[s.decl->loop_id].push_back(s.id);
+  if (loops.empty()) return;
+  auto expand = [&](std::vector<std::string>& ids) {
+    std::vector<std::string> out;
+    for (const auto& id : ids) {
+      auto it = loops.find(id);
+      if (it == loops.end()) {
+        out.push_back(id);
+      } else {
+        out.insert(out.end(), it->second.begin(), it->second.end());
+      }
+    }
+    ids = std::move(out);
+  };
+  for (auto& s : host.states) expand(s.requires_ids);
+  for (auto& h : host.handlers) expand(h.watch);
 }
 
 // Every notified handler must exist for this host: a handler of a play that does not target
@@ -150,12 +253,20 @@ Result<void> check_overlaps(const HostStates& host, const std::string& host_name
 
 }  // namespace
 
-Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventory) {
+Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventory,
+                                 std::vector<std::string>* skipped) {
   PlayMembers members;
   for (const auto& play : book.plays) {
-    auto hosts = inventory.match(play.hosts);
+    std::vector<std::string> unknown;
+    auto hosts = inventory.match(play.hosts, skipped ? &unknown : nullptr);
     if (!hosts) {
       return bad_input(play.where.str() + ": play '" + play.name + "': " + hosts.error().message);
+    }
+    // A pattern of names the inventory has that selects nothing (an empty group, an empty
+    // intersection) is how an inventory says "none here": no note for it.
+    if (skipped && hosts->empty() && !unknown.empty()) {
+      skipped->push_back(play.where.str() + ": play '" + play.name + "' skipped, " +
+                         inventory.path + " has none of its hosts: " + join(unknown, "; "));
     }
     members.emplace_back(hosts->begin(), hosts->end());
   }
@@ -193,6 +304,11 @@ Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& c
   TemplateScope templates(context, shared);
   HostStates host;
   for (const auto* d : decls.states) {
+    if (d->loop.IsDefined()) {
+      if (auto r = build_items(*d, context, shared, host.states); !r)
+        return std::unexpected(r.error());
+      continue;
+    }
     auto ps = build_one(*d, context, false);
     if (!ps) return std::unexpected(ps.error());
     host.states.push_back(std::move(*ps));
@@ -202,6 +318,7 @@ Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& c
     if (!ps) return std::unexpected(ps.error());
     host.handlers.push_back(std::move(*ps));
   }
+  expand_loop_ids(host);
   // Keep only requisites that name an earlier state of this host; resolve "package:NAME".
   std::set<std::string> earlier;
   for (auto& s : host.states) {
@@ -229,6 +346,15 @@ Result<HostStates> build_host_states(const HostDecls& decls, const YAML::Node& c
 Result<PlannedState> rebuild_state(const PlannedState& state, const YAML::Node& context,
                                    const SharedTemplateData* shared) {
   TemplateScope templates(context, shared);
+  if (state.item.IsDefined()) {
+    auto ctx = item_context(context, state.item);
+    TemplateScope scope(ctx, shared);
+    auto fresh = build_one(*state.decl, ctx, state.is_handler);
+    if (!fresh) return fresh;
+    fresh->requires_ids = state.requires_ids;
+    fresh->item.reset(state.item);
+    return fresh;
+  }
   auto fresh = build_one(*state.decl, context, state.is_handler);
   if (!fresh) return fresh;
   fresh->requires_ids = state.requires_ids;

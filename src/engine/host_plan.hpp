@@ -25,6 +25,8 @@ struct PlannedState {
   bool is_handler = false;
   std::set<std::string> facts_read;  // the facts its arguments or template read ("*": all)
   std::chrono::seconds timeout{0};
+  YAML::Node item{
+      YAML::NodeType::Undefined};  // the loop item it was built for (Undefined: not looped)
 };
 
 // The states (in order) and handlers that apply to one host.
@@ -45,7 +47,11 @@ struct HostDecls {
 
 // The hosts each play targets, in playbook order (each play's pattern matched once).
 using PlayMembers = std::vector<std::set<const Host*>>;
-[[nodiscard]] Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventory);
+// With `skipped`, a play whose pattern names only what this inventory lacks targets nothing and
+// is named there with why (a "did you mean"), so that one playbook serves several inventories;
+// without it, a name the inventory lacks is bad input. A malformed pattern is always bad input.
+[[nodiscard]] Result<PlayMembers> play_members(const Playbook& book, const Inventory& inventory,
+                                               std::vector<std::string>* skipped = nullptr);
 // select_decls with the plays' hosts already matched.
 [[nodiscard]] HostDecls select_decls(const Playbook& book, const PlayMembers& members,
                                      const Host& host, const std::vector<std::string>& tags);
@@ -53,6 +59,8 @@ using PlayMembers = std::vector<std::set<const Host*>>;
 // Render each declaration with the host's context and build its resource (validating argument
 // types and values), then check what only the whole host shows: every notified handler is
 // defined for the host, and no two states manage the same thing. Pure: no host I/O.
+// A looped declaration becomes one state per item of its list, in order, each rendered with
+// `item` and with its own id; a require or watch naming the loop's `id:` names every item.
 // `shared` (may be null) holds what every host's templates see alike (`groups`).
 [[nodiscard]] Result<HostStates> build_host_states(const HostDecls& decls,
                                                    const YAML::Node& context,

@@ -1,5 +1,7 @@
 #include "facts/facts.hpp"
 
+#include <algorithm>
+
 #include "util/text.hpp"
 
 namespace forja {
@@ -13,7 +15,7 @@ cat /etc/os-release || cat /usr/lib/os-release
 echo @@redhat-release
 cat /etc/redhat-release
 echo @@env
-for pm in apt-get dnf yum; do if command -v $pm >/dev/null; then echo "pm=$pm"; break; fi; done
+pms=; for pm in apt-get dnf yum; do if command -v $pm >/dev/null; then pms="$pms $pm"; fi; done; echo "pm=${pms# }"
 if [ -d /run/systemd/system ]; then echo init=systemd; else echo init=other; fi
 echo "python3=$(command -v python3)"
 echo "hostname=$(uname -n)"
@@ -34,6 +36,15 @@ std::map<std::string, std::string> sections(std::string_view output) {
       continue;
     }
     if (!current.empty()) out[current] += line + "\n";
+  }
+  return out;
+}
+
+// "apt-get dnf" -> {"apt", "dnf"}: the script's names as forja calls the package managers.
+std::vector<std::string> package_managers_in(const std::string& value) {
+  std::vector<std::string> out;
+  for (const auto& w : split(value, ' ')) {
+    if (!w.empty()) out.push_back(w == "apt-get" ? "apt" : w);
   }
   return out;
 }
@@ -73,6 +84,20 @@ std::string os_family_of(const std::string& id, const std::string& id_like) {
   return "unknown";
 }
 
+std::string choose_package_manager(const std::string& os_family,
+                                   const std::vector<std::string>& present) {
+  auto has = [&](const char* pm) {
+    return std::find(present.begin(), present.end(), pm) != present.end();
+  };
+  if (os_family == "redhat") {
+    if (has("dnf")) return "dnf";
+    if (has("yum")) return "yum";
+  } else if (os_family == "debian" && has("apt")) {
+    return "apt";
+  }
+  return present.empty() ? "" : present.front();
+}
+
 HostFacts parse_facts(std::string_view output) {
   auto s = sections(output);
   HostFacts f;
@@ -96,7 +121,8 @@ HostFacts parse_facts(std::string_view output) {
     auto eq = line.find('=');
     if (eq == std::string::npos) continue;
     auto key = line.substr(0, eq), value = line.substr(eq + 1);
-    if (key == "pm") f.package_manager = value == "apt-get" ? "apt" : value;
+    if (key == "pm")
+      f.package_manager = choose_package_manager(f.os_family, package_managers_in(value));
     if (key == "init") f.init_system = value;
     if (key == "python3") f.python3 = value;
     if (key == "hostname") f.hostname = value;

@@ -45,6 +45,13 @@ struct HostFacts {
 // "debian" / "redhat" / "unknown" from os-release's ID and ID_LIKE.
 [[nodiscard]] std::string os_family_of(const std::string& id, const std::string& id_like);
 
+// The package manager forja uses, from the os family and the package managers the host has
+// (in the order apt, dnf, yum): the family's own first (dnf, else yum, on the redhat family;
+// apt on the debian family), else the first one present. A host's name never decides: an
+// rpm-family lab host is Debian underneath and still has apt-get.
+[[nodiscard]] std::string choose_package_manager(const std::string& os_family,
+                                                 const std::vector<std::string>& present);
+
 // The facts script as a probe (so it can join a batch of probes).
 [[nodiscard]] Probe facts_probe();
 

@@ -44,7 +44,8 @@ const Group* Inventory::find_group(std::string_view name) const {
 
 // Terms are split on ':' and ','. Like Ansible, plain terms are united first, then '&' terms
 // intersect and '!' terms exclude, whatever their order; with no plain term the start is "all".
-Result<std::vector<const Host*>> Inventory::match(std::string_view pattern) const {
+Result<std::vector<const Host*>> Inventory::match(std::string_view pattern,
+                                                  std::vector<std::string>* unknown) const {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < hosts.size(); ++i) index.emplace(hosts[i].name, i);
   std::vector<std::string> names = group_order;  // groups first: they win ties in suggestions
@@ -69,8 +70,9 @@ Result<std::vector<const Host*>> Inventory::match(std::string_view pattern) cons
         }
       }
       if (!any) {
-        return bad_input("host pattern '" + std::string(pattern) + "': '" + term +
-                         "' matches no host or group");
+        std::string why = "'" + term + "' matches no host or group";
+        if (!unknown) return bad_input("host pattern '" + std::string(pattern) + "': " + why);
+        unknown->push_back(why);
       }
       return out;
     }
@@ -82,8 +84,10 @@ Result<std::vector<const Host*>> Inventory::match(std::string_view pattern) cons
       collect_group(*this, *g, index, out, visited);
       return out;
     }
-    return bad_input("host pattern '" + std::string(pattern) + "': no host or group named '" +
-                     term + "'" + did_you_mean(term, names));
+    std::string why = "no host or group named '" + term + "'" + did_you_mean(term, names);
+    if (!unknown) return bad_input("host pattern '" + std::string(pattern) + "': " + why);
+    unknown->push_back(why);
+    return out;
   };
 
   std::vector<std::string> plain, intersect, exclude;

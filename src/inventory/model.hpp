@@ -55,8 +55,10 @@ struct Inventory {
   [[nodiscard]] const Group* find_group(std::string_view name) const;
 
   // Hosts matching a pattern: "all", a host or group name, globs ("web*"), unions ("a:b"),
-  // intersections ("web:&centos") and exclusions ("all:!lb"). Unknown names are bad input.
-  [[nodiscard]] Result<std::vector<const Host*>> match(std::string_view pattern) const;
+  // intersections ("web:&centos") and exclusions ("all:!lb"). Unknown names are bad input;
+  // with `unknown`, they match nothing instead and why is added there (with a "did you mean").
+  [[nodiscard]] Result<std::vector<const Host*>> match(
+      std::string_view pattern, std::vector<std::string>* unknown = nullptr) const;
   [[nodiscard]] const Host* find_host(std::string_view name) const;
 };
 

@@ -6,6 +6,7 @@
 
 #include "lab/exec.hpp"
 #include "lab/files.hpp"
+#include "lab/mount.hpp"
 #include "lab/render.hpp"
 #include "lab/repo.hpp"
 #include "util/text.hpp"
@@ -20,29 +21,6 @@ constexpr std::string_view k_stamp_file = "etc/forja-lab-base";
 // The repository the image's package lists were read from (repo_id); another one needs a new
 // image, or hosts would install from lists that no longer match the repository.
 constexpr std::string_view k_repo_id_file = "etc/forja-lab-base-repo";
-
-// Bind-mounts a directory for the lifetime of the object.
-class BindMount {
- public:
-  [[nodiscard]] static Result<BindMount> make(const fs::path& from, const fs::path& to) {
-    auto r = run_checked({"mount", "--bind", "-o", "ro", from.string(), to.string()});
-    if (!r) return std::unexpected(r.error());
-    return BindMount(to);
-  }
-  BindMount(BindMount&& other) noexcept : m_target(std::move(other.m_target)) {
-    other.m_target.clear();
-  }
-  BindMount(const BindMount&) = delete;
-  BindMount& operator=(const BindMount&) = delete;
-  BindMount& operator=(BindMount&&) = delete;
-  ~BindMount() {
-    if (!m_target.empty()) (void)run_process({"umount", m_target.string()});
-  }
-
- private:
-  explicit BindMount(fs::path target) : m_target(std::move(target)) {}
-  fs::path m_target;
-};
 
 Result<void> write(const fs::path& root, std::string_view rel, std::string_view content,
                    fs::perms mode = fs::perms(0644)) {
@@ -67,7 +45,7 @@ Result<void> remove_glob(const fs::path& dir, std::string_view prefix) {
 Result<void> read_repo_lists(const fs::path& root, const LabPaths& paths,
                              const std::function<Result<void>()>& then) {
   {
-    auto mount = BindMount::make(paths.repo(), root / std::string(k_repo_mount).substr(1));
+    auto mount = ScopedMount::bind_ro(paths.repo(), root / std::string(k_repo_mount).substr(1));
     if (!mount) return std::unexpected(mount.error());
     if (auto u = run_in_chroot(root.string(), {"apt-get", "update", "-q"}); !u) {
       return std::unexpected(u.error());

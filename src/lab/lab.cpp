@@ -18,6 +18,7 @@
 #include "lab/render.hpp"
 #include "lab/repo.hpp"
 #include "lab/repo_stamp.hpp"
+#include "lab/rpm_image.hpp"
 #include "lab/state.hpp"
 #include "lab/tools.hpp"
 #include "util/parallel.hpp"
@@ -112,12 +113,67 @@ Result<void> ensure_prepared(const LabPaths& paths, const std::vector<PackageSpe
 }
 
 // Drop pids that no longer belong to a live host, and adopt live hosts the state lost.
-void refresh_pids(LabState& state) {
+void refresh_pids(const LabPaths& paths, LabState& state) {
   for (auto& h : state.hosts) {
     if (!host_process_alive(h.pid, h.host)) h.pid = 0;
   }
-  for (const auto& [index, pid] : find_host_processes())
-    state.ensure(planned_host(index)).pid = pid;
+  for (const auto& [index, pid] : find_host_processes()) {
+    auto host = planned_host(index);
+    bool known = state.find(host.name) != nullptr;
+    auto& h = state.ensure(host);
+    h.pid = pid;
+    if (!known) h.host.kind = host_process_kind(paths, pid);
+  }
+}
+
+bool rpm_hosts_running(const LabState& state) {
+  return std::ranges::any_of(
+      state.hosts, [](const HostState& h) { return h.host.kind == HostKind::rpm && h.pid > 0; });
+}
+
+// The rpm layer ready to boot rpm hosts on: built when missing or stale, and mounted afresh
+// over the host image, unless rpm hosts already run on it (then it stays as it is).
+Result<void> ready_rpm_image(const LabPaths& paths, const LabState& state,
+                             const Progress& progress) {
+  if (rpm_hosts_running(state)) {
+    if (!rpm_image_current(paths)) {
+      progress(
+          "lab: note: the rpm host layer is stale (another host image or forja); rpm "
+          "hosts run on it, so it stays until 'forja lab down' and the next 'forja lab up'");
+    }
+    return mount_rpm_root(paths);
+  }
+  if (!rpm_image_current(paths)) {
+    if (auto t = require_tools(prepare_tools()); !t) return t;
+    if (auto b = build_rpm_image(paths, progress); !b) return b;
+  }
+  if (auto u = unmount_rpm_root(paths); !u) return u;
+  return mount_rpm_root(paths);
+}
+
+// Planned hosts join the state; one already there keeps its kind while it runs.
+Result<void> add_planned_hosts(LabState& state, const std::vector<PlannedHost>& plan,
+                               const Progress& progress) {
+  for (const auto& host : plan) {
+    auto* existing = state.find(host.name);
+    if (!existing) {
+      state.ensure(host);
+      continue;
+    }
+    if (existing->host.kind == host.kind) continue;
+    auto is = std::string(kind_name(existing->host.kind)),
+         wanted = std::string(kind_name(host.kind));
+    if (existing->pid > 0) {
+      return bad_input(host.name + " runs as " + (is == "rpm" ? "an " : "a ") + is +
+                       " host; this command asks for " + (wanted == "rpm" ? "an " : "a ") + wanted +
+                       " one there. Run 'forja lab down' (or 'forja lab stop " + host.name +
+                       "') first");
+    }
+    progress("lab: " + host.name + " was " + (is == "rpm" ? "an " : "a ") + is +
+             " host; it boots as " + (wanted == "rpm" ? "an " : "a ") + wanted + " host now");
+    existing->host.kind = host.kind;
+  }
+  return {};
 }
 
 std::vector<PlannedHost> hosts_of(const LabState& state) {
@@ -202,15 +258,15 @@ Result<void> prepare(const LabPaths& paths, const std::vector<PackageSpec>& extr
   if (!lock) return std::unexpected(lock.error());
   auto state = load_state(paths.state_file());
   if (!state) return std::unexpected(state.error());
-  refresh_pids(*state);
+  refresh_pids(paths, *state);
   if (auto p = ensure_prepared(paths, extras, progress, *state); !p) return p;
   progress("lab: host image " + paths.base().string() + ", repository " + paths.repo().string());
   return {};
 }
 
-Result<void> up(const LabPaths& paths, int count, const std::vector<PackageSpec>& extras,
-                const Progress& progress) {
-  auto plan = host_plan(count);
+Result<void> up(const LabPaths& paths, int count, int rpm_count,
+                const std::vector<PackageSpec>& extras, const Progress& progress) {
+  auto plan = host_plan(count, rpm_count);
   if (!plan) return std::unexpected(plan.error());
   if (auto r = require_root(); !r) return r;
   if (auto t = require_tools(boot_tools()); !t) return t;
@@ -218,13 +274,18 @@ Result<void> up(const LabPaths& paths, int count, const std::vector<PackageSpec>
   if (!lock) return std::unexpected(lock.error());
   auto state = load_state(paths.state_file());
   if (!state) return std::unexpected(state.error());
-  refresh_pids(*state);
+  refresh_pids(paths, *state);
   if (auto p = ensure_prepared(paths, extras, progress, *state); !p) return p;
 
-  for (const auto& host : *plan) state->ensure(host);
-  if (static_cast<int>(state->hosts.size()) > count) {
+  if (auto a = add_planned_hosts(*state, *plan, progress); !a) return a;
+  if (state->hosts.size() > plan->size()) {
     progress("lab: the lab already has " + std::to_string(state->hosts.size()) +
              " hosts; they stay ('forja lab down' first to shrink it)");
+  }
+  bool rpm_to_boot = std::ranges::any_of(
+      state->hosts, [](const HostState& h) { return h.host.kind == HostKind::rpm && h.pid == 0; });
+  if (rpm_to_boot) {
+    if (auto r = ready_rpm_image(paths, *state, progress); !r) return r;
   }
   if (auto m = ready_machine(); !m) return m;
   if (auto w = write_access_files(paths, *state); !w) return w;
@@ -243,9 +304,13 @@ Result<void> up(const LabPaths& paths, int count, const std::vector<PackageSpec>
   if (booted.empty()) {
     progress("lab: all " + std::to_string(state->hosts.size()) + " hosts already running");
   } else {
+    std::vector<std::string> rpm;
+    for (const auto& h : booted)
+      if (h.host.kind == HostKind::rpm) rpm.push_back(h.host.name);
     progress("lab: booting " + std::to_string(booted.size()) + " hosts (" +
              booted.front().host.name +
-             (booted.size() > 1 ? " .. " + booted.back().host.name : "") + ")");
+             (booted.size() > 1 ? " .. " + booted.back().host.name : "") + ")" +
+             (rpm.empty() ? "" : "; rpm hosts: " + join(rpm)));
   }
   std::vector<HostState> all;
   for (const auto& h : state->hosts) all.push_back(h);
@@ -265,7 +330,7 @@ Result<void> down(const LabPaths& paths, const Progress& progress) {
   if (!lock) return std::unexpected(lock.error());
   auto state = load_state(paths.state_file());
   if (!state) return std::unexpected(state.error());
-  refresh_pids(*state);
+  refresh_pids(paths, *state);
 
   // Everything that looks like a lab host: the state, live nspawns, stale namespaces/veths.
   std::map<int, int> pids;
@@ -279,8 +344,10 @@ Result<void> down(const LabPaths& paths, const Progress& progress) {
     remove_host_cgroups(planned_host(index));
   }
   if (auto b = remove_bridge(); !b) return b;
+  if (auto u = unmount_rpm_root(paths); !u) return u;
   std::error_code ec;
   fs::remove(paths.state_file(), ec);
+  fs::remove(kinds_file(paths.state_file()), ec);
   progress("lab: down in " + seconds_since(start) + "; nothing left running");
   return {};
 }
@@ -304,7 +371,7 @@ Result<void> stop(const LabPaths& paths, const std::string& name, const Progress
   if (!lock) return std::unexpected(lock.error());
   auto state = load_state(paths.state_file());
   if (!state) return std::unexpected(state.error());
-  refresh_pids(*state);
+  refresh_pids(paths, *state);
   auto& h = state->ensure(*host);
   auto start = Clock::now();
   stop_host_processes({{h.host.index, h.pid}}, std::chrono::seconds(8));
@@ -326,13 +393,16 @@ Result<void> start(const LabPaths& paths, const std::string& name, const Progres
   if (!lock) return std::unexpected(lock.error());
   auto state = load_state(paths.state_file());
   if (!state) return std::unexpected(state.error());
-  refresh_pids(*state);
+  refresh_pids(paths, *state);
   auto& h = state->ensure(*host);
   if (h.pid > 0) {
     progress("lab: " + name + " is already running (pid " + std::to_string(h.pid) + ")");
     return {};
   }
   if (!prepared(paths)) return fail("the lab is not prepared: run 'forja lab up' first");
+  if (h.host.kind == HostKind::rpm) {
+    if (auto r = ready_rpm_image(paths, *state, progress); !r) return r;
+  }
   if (auto m = ready_machine(); !m) return m;
   if (auto w = write_access_files(paths, *state); !w) return w;
   auto begin = Clock::now();

@@ -18,10 +18,11 @@ namespace forja::lab {
 [[nodiscard]] Result<void> prepare(const LabPaths& paths, const std::vector<PackageSpec>& extras,
                                    const Progress& progress);
 
-// Ensure hosts lab1..lab<count> (and any host already in the lab) run and answer SSH;
-// prepares first when needed (see prepare); writes known_hosts and the inventories. Running
-// hosts are left alone.
-[[nodiscard]] Result<void> up(const LabPaths& paths, int count,
+// Ensure hosts lab1..lab<count> and `rpm_count` rpm-family hosts after them (and any host
+// already in the lab) run and answer SSH; prepares first when needed (see prepare, and
+// rpm_image.hpp for the rpm hosts' layer); writes known_hosts and the inventories. Running
+// hosts are left alone; one running as another kind than asked is bad input.
+[[nodiscard]] Result<void> up(const LabPaths& paths, int count, int rpm_count,
                               const std::vector<PackageSpec>& extras, const Progress& progress);
 
 // Stop every host and remove namespaces, veths and the bridge.

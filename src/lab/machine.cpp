@@ -2,11 +2,11 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <linux/close_range.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +17,8 @@
 #include "lab/cgroup.hpp"
 #include "lab/files.hpp"
 #include "lab/network.hpp"
+#include "lab/rpm_files.hpp"
+#include "lab/rpm_image.hpp"
 #include "lab/tools.hpp"
 #include "util/text.hpp"
 
@@ -80,23 +82,38 @@ int connect_with_timeout(const std::string& address, std::chrono::milliseconds t
 }  // namespace
 
 std::vector<std::string> nspawn_argv(const LabPaths& paths, const PlannedHost& host) {
-  return {"systemd-nspawn",
-          "--quiet",
-          "--directory=" + paths.base().string(),
-          "--volatile=overlay",
-          "--register=no",
-          "--keep-unit",
-          "--capability=CAP_NET_ADMIN",
-          "--network-namespace-path=/run/netns/" + host.name,
-          "--machine=" + host.name,
-          "--hostname=" + host.name,
-          "--resolv-conf=off",
-          "--timezone=off",
-          "--link-journal=no",
-          "--console=read-only",
-          "--bind-ro=" + paths.repo().string() + ":" + std::string(k_repo_mount),
-          "--bind-ro=" + paths.host_ssh_dir(host.name).string() + ":" + std::string(k_host_ssh_dir),
-          "--boot"};
+  bool rpm = host.kind == HostKind::rpm;
+  auto image = rpm ? rpm_paths(paths).root() : paths.base();
+  std::vector<std::string> argv = {
+      "systemd-nspawn",
+      "--quiet",
+      "--directory=" + image.string(),
+      "--volatile=overlay",
+      "--register=no",
+      "--keep-unit",
+      "--capability=CAP_NET_ADMIN",
+      "--network-namespace-path=/run/netns/" + host.name,
+      "--machine=" + host.name,
+      "--hostname=" + host.name,
+      "--resolv-conf=off",
+      "--timezone=off",
+      "--link-journal=no",
+      "--console=read-only",
+      "--bind-ro=" + paths.repo().string() + ":" + std::string(k_repo_mount),
+      "--bind-ro=" + paths.host_ssh_dir(host.name).string() + ":" + std::string(k_host_ssh_dir)};
+  if (rpm) {
+    argv.push_back("--bind-ro=" + rpm_paths(paths).repo().string() + ":" +
+                   std::string(k_rpm_repo_mount));
+  }
+  argv.emplace_back("--boot");
+  return argv;
+}
+
+HostKind host_process_kind(const LabPaths& paths, int pid) {
+  auto rpm_image = "--directory=" + rpm_paths(paths).root().string();
+  for (const auto& a : process_argv(pid))
+    if (a == rpm_image) return HostKind::rpm;
+  return HostKind::debian;
 }
 
 Result<int> boot_host(const LabPaths& paths, const PlannedHost& host) {

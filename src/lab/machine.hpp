@@ -11,7 +11,9 @@
 
 namespace forja::lab {
 
-// The systemd-nspawn command line that boots one host (its network namespace must exist).
+// The systemd-nspawn command line that boots one host (its network namespace must exist); an
+// rpm host boots the rpm layer over the image (mounted first: mount_rpm_root) and gets its dnf
+// repository.
 [[nodiscard]] std::vector<std::string> nspawn_argv(const LabPaths& paths, const PlannedHost& host);
 
 // Boot the host detached (own session, stdin /dev/null, output to its log); returns the pid.
@@ -19,6 +21,9 @@ namespace forja::lab {
 
 // Whether `pid` is a live systemd-nspawn of this host (not a zombie, not a reused pid).
 [[nodiscard]] bool host_process_alive(int pid, const PlannedHost& host);
+
+// The kind of host a live systemd-nspawn boots, from its image directory.
+[[nodiscard]] HostKind host_process_kind(const LabPaths& paths, int pid);
 
 // Every live systemd-nspawn of a lab host on this machine: host index -> pid.
 [[nodiscard]] std::map<int, int> find_host_processes();

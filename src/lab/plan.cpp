@@ -17,13 +17,24 @@ PlannedHost planned_host(int index) {
           std::string("02:66:6a:01:00:") + last};
 }
 
-Result<std::vector<PlannedHost>> host_plan(int count) {
+std::string_view kind_name(HostKind kind) { return kind == HostKind::rpm ? "rpm" : "debian"; }
+
+Result<std::vector<PlannedHost>> host_plan(int count, int rpm_count) {
   if (count < 1 || count > k_max_hosts) {
     return bad_input("the lab holds 1 to " + std::to_string(k_max_hosts) + " hosts, not " +
                      std::to_string(count));
   }
+  if (rpm_count < 0 || count + rpm_count > k_max_hosts) {
+    return bad_input("the lab holds " + std::to_string(k_max_hosts) +
+                     " hosts: " + std::to_string(count) + " Debian hosts leave room for 0 to " +
+                     std::to_string(k_max_hosts - count) + " rpm hosts, not " +
+                     std::to_string(rpm_count));
+  }
   std::vector<PlannedHost> hosts;
-  for (int i = 1; i <= count; ++i) hosts.push_back(planned_host(i));
+  for (int i = 1; i <= count + rpm_count; ++i) {
+    hosts.push_back(planned_host(i));
+    if (i > count) hosts.back().kind = HostKind::rpm;
+  }
   return hosts;
 }
 

@@ -21,6 +21,13 @@ inline constexpr int k_first_host_octet = 10;  // lab1 is .11
 inline constexpr int k_max_hosts = 200;        // .11 .. .210
 inline constexpr int k_default_hosts = 4;
 
+// What a lab host runs: Debian as it is, or Debian made an rpm-family host (dnf, rpm, an
+// os-release declaring the rhel family, a dnf repository of test packages; see rpm_image.hpp).
+enum class HostKind { debian, rpm };
+
+// "debian" / "rpm".
+[[nodiscard]] std::string_view kind_name(HostKind kind);
+
 // One planned lab host: lab<index> at 10.77.0.(10 + index).
 struct PlannedHost {
   int index = 0;
@@ -29,13 +36,15 @@ struct PlannedHost {
   std::string veth;      // machine-side end of its veth pair, e.g. fj-lab1
   std::string mac;       // the host's eth0: 02:66:6a:00:00:<index in hex>
   std::string veth_mac;  // the machine-side end: 02:66:6a:01:00:<index in hex>
+  HostKind kind = HostKind::debian;
 };
 
 // The host with this index (1-based).
 [[nodiscard]] PlannedHost planned_host(int index);
 
-// lab1..lab<count>; bad input when count is outside 1..k_max_hosts.
-[[nodiscard]] Result<std::vector<PlannedHost>> host_plan(int count);
+// lab1..lab<count> (Debian), then `rpm_count` rpm-family hosts after them; bad input when
+// count is outside 1..k_max_hosts, rpm_count negative, or both together more than the lab holds.
+[[nodiscard]] Result<std::vector<PlannedHost>> host_plan(int count, int rpm_count = 0);
 
 // The index of a lab host name ("lab7" -> 7), or nothing when it is not one.
 [[nodiscard]] std::optional<int> host_index(std::string_view name);

@@ -16,12 +16,14 @@ std::string render_inventory(const std::vector<PlannedHost>& hosts, const LabPat
     text += "  become_password_env: " + std::string(become_password_env) + "\n";
   }
   text += "hosts:\n";
-  std::string names;
+  std::string names, rpm_names;
   for (const auto& h : hosts) {
     text += "  " + h.name + ":\n    address: " + h.address + "\n";
     names += (names.empty() ? "" : ", ") + h.name;
+    if (h.kind == HostKind::rpm) rpm_names += (rpm_names.empty() ? "" : ", ") + h.name;
   }
   text += "groups:\n  lab:\n    hosts: [" + names + "]\n";
+  if (!rpm_names.empty()) text += "  rpm:\n    hosts: [" + rpm_names + "]\n";
   return text;
 }
 

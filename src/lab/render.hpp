@@ -16,7 +16,8 @@ struct HostKey {
   std::string public_key;
 };
 
-// STATE/inventory.yml: the lab hosts for forja, connecting as `user`.
+// STATE/inventory.yml: the lab hosts for forja, connecting as `user`; every host is in group
+// `lab`, the rpm-family ones also in group `rpm`.
 // `become_password_env` is written (for a user whose sudo asks a password) unless empty.
 [[nodiscard]] std::string render_inventory(const std::vector<PlannedHost>& hosts,
                                            const LabPaths& paths, std::string_view user,

@@ -51,15 +51,66 @@ Result<LabState> parse_state(std::string_view text, std::string_view origin) {
   return state;
 }
 
+std::filesystem::path kinds_file(const std::filesystem::path& state_file) {
+  return state_file.parent_path() / "lab.kinds";
+}
+
+std::string render_kinds(const LabState& state) {
+  std::string text = "# forja lab host kinds: NAME KIND for hosts that are not Debian.\n";
+  for (const auto& h : state.hosts) {
+    if (h.host.kind != HostKind::debian) {
+      text += h.host.name + " " + std::string(kind_name(h.host.kind)) + "\n";
+    }
+  }
+  return text;
+}
+
+Result<void> apply_kinds(std::string_view text, std::string_view origin, LabState& state) {
+  int line_no = 0;
+  for (const auto& raw : split_lines(text)) {
+    ++line_no;
+    auto line = trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    auto where = std::string(origin) + ":" + std::to_string(line_no) + ": ";
+    auto fields = split(line, ' ');
+    if (fields.size() != 2) return fail(where + "expected 'NAME KIND', got '" + line + "'");
+    if (fields[1] != kind_name(HostKind::rpm) && fields[1] != kind_name(HostKind::debian)) {
+      return fail(where + "unknown host kind '" + fields[1] + "' (debian or rpm)");
+    }
+    if (auto* h = state.find(fields[0])) {
+      h->host.kind = fields[1] == kind_name(HostKind::rpm) ? HostKind::rpm : HostKind::debian;
+    }
+  }
+  return {};
+}
+
 Result<LabState> load_state(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return LabState{};
   auto text = read_file(file);
   if (!text) return std::unexpected(text.error());
-  return parse_state(*text, file.string());
+  auto state = parse_state(*text, file.string());
+  if (!state) return state;
+  auto kinds = kinds_file(file);
+  if (std::filesystem::exists(kinds, ec)) {
+    auto kinds_text = read_file(kinds);
+    if (!kinds_text) return std::unexpected(kinds_text.error());
+    if (auto a = apply_kinds(*kinds_text, kinds.string(), *state); !a) {
+      return std::unexpected(a.error());
+    }
+  }
+  return state;
 }
 
 Result<void> save_state(const std::filesystem::path& file, const LabState& state) {
+  bool all_debian = std::ranges::all_of(
+      state.hosts, [](const HostState& h) { return h.host.kind == HostKind::debian; });
+  if (all_debian) {
+    std::error_code ec;
+    std::filesystem::remove(kinds_file(file), ec);
+  } else if (auto w = write_file_atomic(kinds_file(file), render_kinds(state)); !w) {
+    return w;
+  }
   return write_file_atomic(file, render_state(state));
 }
 

@@ -31,9 +31,19 @@ struct LabState {
 // Parse render_state's text; `origin` names the file in errors.
 [[nodiscard]] Result<LabState> parse_state(std::string_view text, std::string_view origin);
 
-// Read the state file; an absent file is an empty lab.
+// The kinds of the hosts that are not Debian, beside the state file (STATE/lab.kinds, one
+// "NAME KIND" line each): lab.state keeps the format every forja reads, so a forja that knows no
+// kinds still lists, stops and takes down a lab with rpm hosts.
+[[nodiscard]] std::filesystem::path kinds_file(const std::filesystem::path& state_file);
+[[nodiscard]] std::string render_kinds(const LabState& state);
+// Set the kinds named in `text` on the hosts of `state`; names the state lacks are left
+// (a forja without kinds took the lab down); `origin` names the file in errors.
+[[nodiscard]] Result<void> apply_kinds(std::string_view text, std::string_view origin,
+                                       LabState& state);
+
+// Read the state file (and its kinds file); an absent file is an empty lab.
 [[nodiscard]] Result<LabState> load_state(const std::filesystem::path& file);
-// Write the state file atomically.
+// Write the state file atomically (and the kinds file, removed when every host is Debian).
 [[nodiscard]] Result<void> save_state(const std::filesystem::path& file, const LabState& state);
 
 }  // namespace forja::lab

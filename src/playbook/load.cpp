@@ -1,12 +1,14 @@
 #include "playbook/load.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
-#include <memory>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "resources/resource.hpp"
+#include "template/render.hpp"
 #include "util/text.hpp"
 #include "util/yaml.hpp"
 
@@ -31,6 +33,82 @@ Result<Doc> load_doc(const std::string& path) {
   return std::make_shared<const YamlDoc>(std::move(*doc));
 }
 
+// The directory that paths written in `file` are relative to: its real directory, absolute,
+// symlinks followed (a playbook linked from elsewhere still finds the states beside it). A bare
+// name ("site.yml") is in the current directory. If that cannot be resolved, the directory as
+// written, "." for a bare name.
+std::string directory_of(const std::string& file) {
+  std::error_code ec;
+  auto real = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  if (!ec && !real.parent_path().empty()) return real.parent_path().string();
+  auto dir = fs::path(file).parent_path();
+  return dir.empty() ? "." : dir.string();
+}
+
+// Whether a template reads a loop's item: {{item}}, {{ item.name }}, {{{item}}}, {{#item}}...
+bool mentions_item(std::string_view text) {
+  for (auto pos = text.find("{{"); pos != std::string_view::npos; pos = text.find("{{", pos + 2)) {
+    auto rest = text.substr(pos + 2);
+    std::size_t i = 0;
+    while (i < rest.size() && std::string_view("{&#^ ").find(rest[i]) != std::string_view::npos)
+      ++i;
+    rest = rest.substr(i);
+    if (rest.starts_with("item") &&
+        (rest.size() == 4 || rest[4] == '.' || rest[4] == '}' || rest[4] == ' '))
+      return true;
+  }
+  return false;
+}
+
+// Whether text is one variable tag and nothing else: "{{admins}}", "{{ web.users }}".
+bool single_variable(const std::string& text) {
+  auto t = trim(text);
+  if (!t.starts_with("{{") || !t.ends_with("}}") || t.size() < 5) return false;
+  auto inner = trim(t.substr(2, t.size() - 4));
+  return !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
+}
+
+// A state's `loop:`, checked: its shape, a name (or id) that tells the items apart, and the
+// items' ids when a literal list lets the load know them.
+Result<void> parse_loop(const YamlDoc& doc, const YAML::Node& node, const YAML::Node& name_node,
+                        const std::string& name, bool is_handler, StateDecl& decl) {
+  const auto loop = lookup(node, "loop");
+  if (!loop.IsDefined()) return {};
+  if (is_handler) {
+    return doc.error(loop, decl.id + ": a handler runs once; 'loop' belongs on states");
+  }
+  if (!loop.IsSequence() && !(loop.IsScalar() && single_variable(loop.Scalar()))) {
+    return doc.error(loop, decl.id +
+                               ": 'loop' is a list ([a, b]) or one variable that holds a "
+                               "list (\"{{admins}}\")");
+  }
+  const auto id_node = lookup(node, "id");
+  const bool id_per_item = id_node.IsScalar() && mentions_item(id_node.Scalar());
+  if (!mentions_item(name) && !id_per_item) {
+    return doc.error(name_node, decl.type + ": a looped state's name must use {{item}} ('" +
+                                    decl.type + ": \"{{item}}\"'), or every item is the same " +
+                                    decl.type);
+  }
+  decl.loop.reset(loop);
+  const std::string item_id = id_per_item ? id_node.Scalar() : decl.type + "[" + name + "]";
+  if (id_node.IsScalar() && !id_per_item) decl.loop_id = id_node.Scalar();
+  decl.id = item_id;
+  if (!loop.IsSequence()) return {};
+  for (const auto& item : loop) {
+    YAML::Node only_item(YAML::NodeType::Map);
+    only_item["item"] = YAML::Node(item);
+    auto id = render_template(item_id, only_item, decl.where);
+    if (!id) {  // the id reads other variables: known per host only
+      decl.item_ids.clear();
+      break;
+    }
+    decl.item_ids.push_back(*id);
+  }
+  return {};
+}
+
 std::vector<std::string> resource_type_names() {
   std::vector<std::string> names;
   for (const auto& t : resource_types()) names.push_back(t.name);
@@ -46,7 +124,7 @@ Result<StateDecl> parse_state(const YamlDoc& doc, const YAML::Node& node, bool i
   StateDecl decl;
   decl.node = node;
   decl.where = doc.where(node);
-  decl.base_dir = fs::path(file).parent_path().string();
+  decl.base_dir = directory_of(file);
   const auto& common = common_state_keys();
   const ResourceType* type = nullptr;
   for (const auto& kv : node) {
@@ -111,6 +189,8 @@ Result<StateDecl> parse_state(const YamlDoc& doc, const YAML::Node& node, bool i
       return doc.error(node, decl.id + ": missing required argument '" + spec.name + "'");
     }
   }
+  if (auto r = parse_loop(doc, node, name_node, name, is_handler, decl); !r)
+    return std::unexpected(r.error());
   auto require = doc.get_string_list(node, "require");
   auto notify = doc.get_string_list(node, "notify");
   auto watch = doc.get_string_list(node, "watch");
@@ -177,7 +257,7 @@ Result<Play> parse_play(const YamlDoc& doc, const YAML::Node& node, std::vector<
   if (states.IsDefined() && !states.IsSequence() && !states.IsScalar()) {
     return doc.error(states, "'states' must be a state file, or a list of files and states");
   }
-  auto dir = fs::path(file).parent_path();
+  const fs::path dir = directory_of(file);
   auto include = [&](const YAML::Node& item) -> Result<void> {
     auto path = (dir / item.Scalar()).lexically_normal().string();
     std::error_code ec;  // e.g. a name too long for the file system: not found, not a throw
@@ -207,15 +287,24 @@ Result<Play> parse_play(const YamlDoc& doc, const YAML::Node& node, std::vector<
 // Requisites, notifications and watches must name things that exist; ids must be unique
 // within a play.
 Result<void> check_references(const Playbook& book) {
+  // A looped state answers to its items' id template, its loop's id and its items' ids.
+  auto ids_of = [](const StateDecl& s) {
+    std::vector<std::string> ids{s.id};
+    if (!s.loop_id.empty()) ids.push_back(s.loop_id);
+    ids.insert(ids.end(), s.item_ids.begin(), s.item_ids.end());
+    return ids;
+  };
   std::set<std::string> state_ids, handler_ids;
   for (const auto& play : book.plays) {
     std::set<std::string> in_play;
     for (const auto& s : play.states) {
-      if (!in_play.insert(s.id).second) {
-        return bad_input(s.where.str() + ": duplicate state id '" + s.id +
-                         "' in play '" + play.name + "' (give one of them an 'id:')");
+      for (const auto& id : ids_of(s)) {
+        if (!in_play.insert(id).second) {
+          return bad_input(s.where.str() + ": duplicate state id '" + id + "' in play '" +
+                           play.name + "' (give one of them an 'id:')");
+        }
+        state_ids.insert(id);
       }
-      state_ids.insert(s.id);
     }
     for (const auto& h : play.handlers) handler_ids.insert(h.id);
   }
@@ -241,7 +330,7 @@ Result<void> check_references(const Playbook& book) {
                            "; states run top to bottom: move it above, or drop the require");
         }
       }
-      declared_before.emplace(s.id, s.where);
+      for (const auto& id : ids_of(s)) declared_before.emplace(id, s.where);
       for (const auto& n : s.notify)
         if (!handler_ids.contains(n))
           return bad_input(s.where.str() + ": " + s.id + ": notifies unknown handler '" + n +
@@ -259,7 +348,8 @@ Result<void> check_references(const Playbook& book) {
 }  // namespace
 
 const std::vector<std::string>& common_state_keys() {
-  static const std::vector<std::string> keys = {"id", "require", "notify", "watch", "tags", "timeout"};
+  static const std::vector<std::string> keys = {"id",   "require", "notify", "watch",
+                                                "tags", "timeout", "loop"};
   return keys;
 }
 
@@ -272,7 +362,7 @@ Result<Playbook> load_playbook(const std::string& path) {
   const auto& root = doc.root();
   Playbook book;
   book.path = path;
-  book.dir = fs::path(path).parent_path().string();
+  book.dir = directory_of(path);
   if (!root.IsMap()) return doc.error(root, "a playbook is a map with 'plays:' (and optional 'vars:', 'verify:')");
   if (auto r = doc.check_keys(root, {"vars", "secrets", "plays", "verify"}, "playbook"); !r)
     return std::unexpected(r.error());

@@ -21,6 +21,11 @@ struct StateDecl {
   int timeout = 0;                   // seconds each of its commands may take; 0: the default
   std::string base_dir;              // directory of the declaring file (for relative paths)
   SourceLocation where;
+  // `loop:` (Undefined without one): a list, or a string naming one variable that holds a list.
+  // The state is built once per item, with the item as `{{item}}`.
+  YAML::Node loop{YAML::NodeType::Undefined};
+  std::string loop_id;                // a looped state's `id:` that names all its items at once
+  std::vector<std::string> item_ids;  // its items' ids when the load can tell (a literal list)
 };
 
 // A play: which hosts get which states.
@@ -44,6 +49,7 @@ struct Playbook {
   std::string path;
   std::string dir;  // directory of the playbook file
   YAML::Node vars;  // lowest-precedence variables
+  YAML::Node extra_vars;             // from the command line (-e): above every other variable
   std::vector<std::string> secrets;  // variable names whose values are never printed
   std::vector<Play> plays;
   std::vector<VerifyDecl> verify;

@@ -65,9 +65,10 @@ struct Attempt {
   std::string value, detail, full;
 };
 
-// Many names as a person reads them: all of up to 4, else "first ... last".
-std::string summarize(const std::vector<std::string>& names) {
+// Many names as a person reads them, in natural order: all of up to 4, else "first ... last".
+std::string summarize(std::vector<std::string> names) {
   if (names.empty()) return "none";
+  std::sort(names.begin(), names.end(), [](auto& a, auto& b) { return natural_less(a, b); });
   if (names.size() <= 4) return forja::join(names);
   return names.front() + " ... " + names.back();
 }
@@ -469,9 +470,16 @@ bool report_verify(const std::vector<VerifyResult>& results, bool json, bool ver
         failed.push_back(results[k].target);
         details.push_back(results[k].target + ": " + (results[k].detail.empty() ? results[k].value : results[k].detail));
       }
-      auto target = results[i].probe == "service" ? results[i].target.substr(0, results[i].target.rfind(" @"))
-                                                  : results[i].target;
-      rows.push_back({results[i].probe, fmt::format("{} on {} hosts", target, n),
+      // "microservice@5000 on 30 hosts", or "http://a/health ... http://b/health (30 hosts)".
+      auto bare = [&](std::size_t k) {
+        const auto& t = results[k].target;
+        return results[k].probe == "service" ? t.substr(0, t.rfind(" @")) : t;
+      };
+      bool same = true;
+      for (std::size_t k = i; k < j; ++k) same = same && bare(k) == bare(i);
+      auto target = same ? fmt::format("{} on {} hosts", bare(i), n)
+                         : fmt::format("{} ... {} ({} hosts)", bare(i), bare(j - 1), n);
+      rows.push_back({results[i].probe, target,
                       fmt::format("{} of {} passed", n - failed.size(), n),
                       forja::join(details, "; "), failed.empty(), slowest});
     }

@@ -1,9 +1,10 @@
 // firewall: what firewalld opens in one zone (ports, services, rich rules, protocols, source
 // ports), converged at runtime AND permanently (so a reload or reboot cannot bring back what
-// was closed, nor lose what was opened). With exclusive (default), whatever opens the zone and
-// is not declared is closed: "open exactly what is needed". ssh stays open unless keep_ssh is
-// false, so forja cannot lock itself out. Ports compare as sets: 8005/tcp is open when
-// 8000-8010/tcp is, however firewalld splits or joins its ranges.
+// was closed, nor lose what was opened). Only adds by default (as Ansible's firewalld module);
+// with exclusive: true, whatever opens the zone and is not declared is closed: "open exactly
+// what is needed". ssh then stays open unless keep_ssh is false, so forja cannot lock itself out.
+// Ports compare as sets: 8005/tcp is open when 8000-8010/tcp is, however firewalld splits or joins
+// its ranges.
 #include "resources/firewall.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -175,8 +176,10 @@ class Firewall final : public Resource {
     if (!s.installed || !s.running) {
       // What is open by default is only known once firewalld runs: unknown, not a promise.
       change.kind = ChangeKind::unknown;
-      change.summary = "open " + describe_desired() + " in zone " + m_zone + " (firewalld " +
-                       (s.installed ? "not running yet)" : "not installed yet)");
+      change.summary =
+          "open " + describe_desired() + " in zone " + m_zone +
+          (m_exclusive ? " and close whatever else it opens (known once firewalld runs)" : "") +
+          " (firewalld " + (s.installed ? "not running yet)" : "not installed yet)");
       change.commands.push_back(Command{{"firewall-cmd", "--state"}, "", Privilege::become});
       return change;
     }
@@ -232,7 +235,14 @@ class Firewall final : public Resource {
     auto rt = layer(s.runtime, false);
     auto pm = layer(s.permanent, true);
     if (change.commands.empty()) {
-      change.summary = "zone " + m_zone + " open: " + describe(s.runtime) + " (runtime = permanent)";
+      // Without exclusive, what else is open may differ between the layers: say so.
+      if (same(s.runtime, s.permanent)) {
+        change.summary =
+            "zone " + m_zone + " open: " + describe(s.runtime) + " (runtime = permanent)";
+      } else {
+        change.summary = "zone " + m_zone + " open: " + describe(s.runtime) + " (runtime); " +
+                         describe(s.permanent) + " (permanent)";
+      }
       return change;
     }
     change.kind = ChangeKind::change;
@@ -257,6 +267,16 @@ class Firewall final : public Resource {
     all.insert(all.end(), m_want.protocols.begin(), m_want.protocols.end());
     all.insert(all.end(), m_want.source_ports.begin(), m_want.source_ports.end());
     return join(all, " ");
+  }
+  static bool same(const FirewallLayer& a, const FirewallLayer& b) {
+    auto sorted = [](std::vector<std::string> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    return sorted(a.ports) == sorted(b.ports) && sorted(a.services) == sorted(b.services) &&
+           sorted(a.rich_rules) == sorted(b.rich_rules) &&
+           sorted(a.protocols) == sorted(b.protocols) &&
+           sorted(a.source_ports) == sorted(b.source_ports);
   }
   static std::string describe(const FirewallLayer& l) {
     std::vector<std::string> all = l.ports;
@@ -374,8 +394,8 @@ FirewallStatus parse_firewall_probe(std::string_view out) {
 ResourceType firewall_type() {
   return {"firewall",
           "firewalld: what is open in a zone (the state's name), runtime and permanent. "
-          "Exclusive by default: anything else (ports, services, rich rules, protocols, source "
-          "ports) is closed; ssh is kept.",
+          "Only opens by default; with exclusive: true anything else (ports, services, rich "
+          "rules, protocols, source ports) is closed, ssh kept.",
           {{"zone", ArgKind::string, false, "zone (default: the state's name, e.g. public)"},
            {"ports", ArgKind::string_list, false, "ports like 5000/tcp or 8000-8010/tcp (list, or one string)"},
            {"services", ArgKind::string_list, false, "firewalld services like http"},
@@ -383,7 +403,7 @@ ResourceType firewall_type() {
             "rich rules, as firewall-cmd --list-rich-rules prints them (values are quoted for you)"},
            {"protocols", ArgKind::string_list, false, "protocols like icmp or gre"},
            {"source_ports", ArgKind::string_list, false, "source ports like 68/udp"},
-           {"exclusive", ArgKind::boolean, false, "close what is not declared (default true)"},
+           {"exclusive", ArgKind::boolean, false, "close what is not declared (default false)"},
            {"keep_ssh", ArgKind::boolean, false, "never close ssh when exclusive (default true)"}},
           [](const Args& a, const BuildContext&) -> Result<std::unique_ptr<Resource>> {
             Desired want;
@@ -413,7 +433,7 @@ ResourceType firewall_type() {
             }
             auto zone = a.str("zone", a.name());
             if (!valid_word(zone)) return std::unexpected(a.error("zone", "'" + zone + "' is not a zone name"));
-            return std::make_unique<Firewall>(zone, want, a.boolean("exclusive", true),
+            return std::make_unique<Firewall>(zone, want, a.boolean("exclusive", false),
                                               a.boolean("keep_ssh", true));
           }};
 }

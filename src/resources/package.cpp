@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "resources/package_rpm.hpp"
 #include "util/text.hpp"
 
 namespace forja {
@@ -38,14 +39,6 @@ fi
 if [ "$want" = absent ] && [ -n "$installed" ]; then
   echo '@@remove-sim'
   LC_ALL=C apt-get -s -q remove $installed 2>/dev/null | grep '^Remv '
-fi
-exit 0)SH";
-
-constexpr const char* k_rpm_probe = R"SH(want=$1; shift
-for p; do rpm -q --qf '%{NAME}|%{NAME}|%{ARCH}|ii |%{VERSION}-%{RELEASE}\n' -- "$p" 2>/dev/null | grep '|ii |' || true; done
-if [ "$want" = latest ]; then
-  echo '@@updates'
-  if command -v dnf >/dev/null 2>&1; then dnf -q check-update -- "$@" 2>/dev/null; else yum -q check-update -- "$@" 2>/dev/null; fi
 fi
 exit 0)SH";
 
@@ -104,8 +97,11 @@ class Package final : public Resource {
       : m_names(std::move(names)), m_state(std::move(state)) {}
 
   std::vector<Probe> probes(const Platform& platform) const override {
-    std::vector<std::string> argv = {"sh", "-c", is_apt(platform) ? k_apt_probe : k_rpm_probe,
-                                     "forja-package", m_state};
+    std::vector<std::string> argv =
+        is_apt(platform)
+            ? std::vector<std::string>{"sh", "-c", k_apt_probe, "forja-package", m_state}
+            : std::vector<std::string>{
+                  "sh", "-c", rpm_package_probe(), "forja-package", rpm_tool(platform), m_state};
     argv.insert(argv.end(), m_names.begin(), m_names.end());
     return {Probe{argv}};
   }
@@ -113,6 +109,7 @@ class Package final : public Resource {
   Result<Change> plan(const std::vector<ProbeOutput>& outputs,
                       const Platform& platform) const override {
     const auto& raw = outputs.at(0).out;
+    if (!is_apt(platform)) return plan_rpm(raw, platform);
     auto status = parse_package_probe(raw, platform);
     bool no_lists = raw.find("@@no-lists") != std::string::npos;
     Change change;
@@ -161,10 +158,8 @@ class Package final : public Resource {
         }
       }
       change.summary = "remove " + join(todo) + (along.empty() ? "" : " (also removes " + join(along) + ")");
-      std::vector<std::string> argv =
-          is_apt(platform) ? std::vector<std::string>{"env", "DEBIAN_FRONTEND=noninteractive",
-                                                       "apt-get", "remove", "-y", "-q", "--"}
-                           : std::vector<std::string>{rpm_tool(platform), "-y", "remove", "--"};
+      std::vector<std::string> argv = {
+          "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "remove", "-y", "-q", "--"};
       argv.insert(argv.end(), todo.begin(), todo.end());
       change.commands.push_back(Command{argv, "", Privilege::become});
       return change;
@@ -173,7 +168,7 @@ class Package final : public Resource {
     bool refresh = no_lists;
     for (const auto& name : todo) refresh = refresh || package_status(status, name).candidate.empty();
     change.summary = (m_state == "latest" ? "upgrade/install " : "install ") + join(todo);
-    if (refresh && is_apt(platform)) {
+    if (refresh) {
       change.summary += " (after apt-get update)";
     } else {
       // What the install brings along, from apt's own simulation: nothing hidden.
@@ -210,6 +205,94 @@ class Package final : public Resource {
   }
 
  private:
+  // dnf/yum: the same decisions from rpm -q and dnf's own cache-only answers. An upgrade names
+  // the version the plan showed ("name-[epoch:]version-release"): `dnf install NAME` leaves an
+  // installed package as it is, and a pinned install joins the host's one transaction.
+  Result<Change> plan_rpm(const std::string& raw, const Platform& platform) const {
+    auto status = parse_package_probe(raw, platform);
+    auto tool = rpm_tool(platform);
+    auto own = [&](const std::vector<std::string>& names, const std::string& package) {
+      return std::any_of(names.begin(), names.end(),
+                         [&](const auto& n) { return base_name(n) == package; });
+    };
+    Change change;
+    if (m_state == "absent") {
+      std::vector<std::string> todo;
+      for (const auto& name : m_names)
+        if (package_status(status, name).installed) todo.push_back(name);
+      if (todo.empty()) {
+        change.summary = "not installed: " + join(m_names);
+        return change;
+      }
+      change.kind = ChangeKind::change;
+      change.removes = todo;
+      // dnf removes what depends on them and what only they needed (clean_requirements_on_remove).
+      std::vector<std::string> along;
+      for (const auto& step :
+           parse_rpm_transaction(join_lines(section(raw, "@@remove-sim"))).steps) {
+        bool removed = step.kind == RpmStep::Kind::remove || step.kind == RpmStep::Kind::dependent;
+        if (!removed || own(todo, step.name)) continue;
+        along.push_back(step.name);
+        change.removes.push_back(step.name);
+      }
+      change.summary =
+          "remove " + join(todo) + (along.empty() ? "" : " (also removes " + join(along) + ")");
+      std::vector<std::string> argv = {tool, "-y", "remove", "--"};
+      argv.insert(argv.end(), todo.begin(), todo.end());
+      change.commands.push_back(Command{argv, "", Privilege::become});
+      return change;
+    }
+    std::vector<std::string> todo, specs, versions, upgrades, unknown;
+    for (const auto& name : m_names) {
+      const auto& s = package_status(status, name);
+      if (!s.installed) {
+        todo.push_back(name);
+        specs.push_back(name);
+        if (s.candidate.empty()) unknown.push_back(name);
+      } else if (m_state == "latest" && !s.candidate.empty() && s.candidate != s.version) {
+        todo.push_back(name);
+        specs.push_back(name + "-" + s.candidate);
+        upgrades.push_back(name + " " + s.version + " -> " + s.candidate);
+      } else {
+        versions.push_back(name + " " + s.version);
+      }
+    }
+    if (todo.empty()) {
+      change.summary = "installed: " + join(versions);
+      return change;
+    }
+    change.kind = ChangeKind::change;
+    change.summary = (m_state == "latest" ? "upgrade/install " : "install ") + join(todo);
+    if (!upgrades.empty()) change.summary += " (" + join(upgrades) + ")";
+    // Metadata is refreshed only when a package has no candidate in the cache.
+    bool refresh = !unknown.empty();
+    if (refresh) {
+      change.summary += " (" + join(unknown) + (unknown.size() == 1 ? " is" : " are") + " not in " +
+                        tool + "'s cached metadata: refreshing it)";
+    } else {
+      std::vector<std::string> also, upgraded;
+      for (const auto& step :
+           parse_rpm_transaction(join_lines(section(raw, "@@install-sim"))).steps) {
+        if (own(todo, step.name)) continue;
+        if (step.kind == RpmStep::Kind::dependency) also.push_back(step.name + " " + step.version);
+        if (step.kind == RpmStep::Kind::upgrade)
+          upgraded.push_back(step.name + " -> " + step.version);
+      }
+      if (!also.empty()) change.summary += "; also installs " + join(also);
+      if (!upgraded.empty()) change.summary += "; upgrades " + join(upgraded);
+    }
+    change.install = specs;
+    change.refresh_index = refresh;
+    change.commands = package_install_commands(platform, specs, refresh);
+    return change;
+  }
+
+  static std::string join_lines(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& l : lines) text += l + "\n";
+    return text;
+  }
+
   static const PackageStatus& package_status(const std::map<std::string, PackageStatus>& status,
                                              const std::string& name) {
     static const PackageStatus none;
@@ -241,12 +324,17 @@ class Package final : public Resource {
 std::map<std::string, PackageStatus> parse_package_probe(std::string_view out,
                                                          const Platform& platform) {
   std::map<std::string, PackageStatus> result;
-  enum { status, candidates, updates, other } section = status;
+  enum { status, candidates, updates, install_sim, other } section = status;
   std::string current;  // package being described in apt-cache policy output
+  std::string updates_text, install_sim_text;  // dnf/yum sections, parsed whole below
   for (const auto& raw : split_lines(out)) {
     std::string line = trim(raw);
     if (line == "@@candidates") { section = candidates; continue; }
     if (line == "@@updates") { section = updates; continue; }
+    if (line == "@@install-sim") {
+      section = install_sim;
+      continue;
+    }
     if (starts_with(line, "@@")) {
       if (line != "@@no-lists") section = other;
       continue;
@@ -277,19 +365,21 @@ std::map<std::string, PackageStatus> parse_package_probe(std::string_view out,
         result[current].candidate = v == "(none)" ? "" : v;
       }
     } else if (section == updates) {
-      // dnf/yum check-update: "name.arch  version  repo"
-      auto fields = split(line, ' ');
-      fields.erase(std::remove(fields.begin(), fields.end(), ""), fields.end());
-      if (fields.size() >= 2) {
-        auto dot = fields[0].rfind('.');
-        auto name = dot == std::string::npos ? fields[0] : fields[0].substr(0, dot);
-        result[name].candidate = fields[1];
-      }
+      updates_text += raw + "\n";
+    } else if (section == install_sim) {
+      install_sim_text += raw + "\n";
     }
   }
   if (!is_apt(platform)) {
-    // dnf/yum resolve candidates themselves; an installed package without a listed update is
-    // at the latest version.
+    // A missing package's candidate is what dnf/yum would install (from its cache); an
+    // installed one's is its update, and without one it is at the latest version.
+    for (const auto& step : parse_rpm_transaction(install_sim_text).steps) {
+      if (step.kind != RpmStep::Kind::install) continue;
+      auto& s = result[step.name];
+      if (!s.installed) s.candidate = step.version;
+    }
+    for (const auto& [name, version] : parse_check_update(updates_text))
+      result[name].candidate = version;
     for (auto& [name, s] : result)
       if (s.candidate.empty() && s.installed) s.candidate = s.version;
   }
@@ -310,8 +400,16 @@ std::vector<Command> package_install_commands(const Platform& platform,
                                      "--"};
     argv.insert(argv.end(), names.begin(), names.end());
     commands.push_back(Command{argv, "", Privilege::become});
+  } else if (rpm_tool(platform) == "yum") {
+    // yum has no --refresh: makecache downloads every enabled repository's metadata anew.
+    if (refresh) commands.push_back(Command{{"yum", "-q", "makecache"}, "", Privilege::become});
+    std::vector<std::string> argv = {"yum", "-y", "install", "--"};
+    argv.insert(argv.end(), names.begin(), names.end());
+    commands.push_back(Command{argv, "", Privilege::become});
   } else {
-    std::vector<std::string> argv = {rpm_tool(platform), "-y", "install", "--"};
+    std::vector<std::string> argv = {"dnf", "-y"};
+    if (refresh) argv.push_back("--refresh");
+    argv.insert(argv.end(), {"install", "--"});
     argv.insert(argv.end(), names.begin(), names.end());
     commands.push_back(Command{argv, "", Privilege::become});
   }

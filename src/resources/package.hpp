@@ -17,12 +17,13 @@ struct PackageStatus {
   bool held = false;      // apt-mark hold: apt will neither upgrade nor remove it
 };
 
-// Parse the package probe's output (dpkg-query / rpm -q sections, then policy/updates).
+// Parse the package probe's output: dpkg-query / rpm -q lines, then candidates from apt-cache
+// policy, or from dnf/yum's check-update and install simulation.
 [[nodiscard]] std::map<std::string, PackageStatus> parse_package_probe(std::string_view out,
                                                                       const Platform& platform);
 
 // Commands that install (or upgrade) `names` in one transaction; `refresh` first updates
-// the package index (apt only: dnf/yum refresh their metadata themselves).
+// the package index (apt-get update; dnf --refresh; yum makecache).
 [[nodiscard]] std::vector<Command> package_install_commands(const Platform& platform,
                                                             const std::vector<std::string>& names,
                                                             bool refresh);

@@ -199,6 +199,8 @@ class RecordingContext : public mus::basic_context<std::string> {
   }
   const mus::data* get_partial(const std::string&) const override { return nullptr; }
   [[nodiscard]] const std::set<std::string>& missing() const { return m_missing; }
+  // What `name` stands for outside every section, without counting or recording the lookup.
+  [[nodiscard]] const mus::data* peek(const std::string& name) const { return m_inner.get(name); }
 
  private:
   void count(std::size_t output) const {
@@ -225,11 +227,13 @@ struct VariableTag {
   std::string name;
   int line;
   int column;
+  bool in_section;  // inside {{#x}}..{{/x}} or {{^x}}..{{/x}}
 };
 
 // Variable tags ({{x}}, {{{x}}}, {{&x}}) in source order, with positions. Default delimiters only.
 std::vector<VariableTag> variable_tags(std::string_view text) {
   std::vector<VariableTag> tags;
+  int depth = 0;
   int line = 1;
   std::size_t line_start = 0;
   for (std::size_t i = 0; i + 1 < text.size(); ++i) {
@@ -245,9 +249,11 @@ std::vector<VariableTag> variable_tags(std::string_view text) {
     auto close = text.find("}}", j);
     if (close == std::string_view::npos) break;
     std::string inner = trim(text.substr(j, close - j));
+    if (!inner.empty() && (inner[0] == '#' || inner[0] == '^')) ++depth;
+    if (!inner.empty() && inner[0] == '/' && depth > 0) --depth;
     if (!inner.empty() && std::string_view("#^/!>=").find(inner[0]) == std::string_view::npos) {
       if (inner[0] == '&') inner = trim(inner.substr(1));
-      tags.push_back({inner, line, static_cast<int>(i - line_start) + 1});
+      tags.push_back({inner, line, static_cast<int>(i - line_start) + 1, depth > 0});
     }
     i = close + 1;
   }
@@ -345,6 +351,20 @@ Result<std::string> render_template(std::string_view text, const YAML::Node& con
   }
   if (!tmpl.is_valid()) {
     return bad_input(origin.str() + ": template error: " + tmpl.error_message());
+  }
+  // A list or a map in a variable tag renders as nothing: never what was meant.
+  for (const auto& tag : variable_tags(text)) {
+    if (tag.in_section) continue;
+    const auto* value = ctx.peek(tag.name);
+    // (YAML's null converts to an empty list: it renders as nothing, as written.)
+    if (!value || value->is_empty_list() || (!value->is_list() && !value->is_object())) continue;
+    const std::string kind = value->is_list() ? "a list" : "a map";
+    const std::string instead = value->is_list()
+                                    ? "loop over it (loop: \"{{" + tag.name + "}}\" with {{item}})"
+                                    : "name one of its values ({{" + tag.name + ".KEY}})";
+    return bad_input(locate(origin, {tag.line, tag.column}).str() + ": '" + tag.name + "' is " +
+                     kind + ", which renders as nothing where text belongs; " + instead +
+                     ", or walk it in a section ({{#" + tag.name + "}}...{{/" + tag.name + "}})");
   }
   if (!ctx.missing().empty()) {
     std::vector<std::string> known;

@@ -7,7 +7,8 @@ namespace forja {
 namespace {
 
 // $1 = destination, $2 = mode, $3 = owner, $4 = group, $5 = backup (1/0), $6 = length,
-// $7 = sha256; then the validate argv, in which every "%s" becomes the candidate's path.
+// $7 = sha256; then the validate argv, in which every "%s" becomes the candidate's path. A
+// rejection prints the validator's last lines, then that argv quoted as shell_join quotes it.
 // The content follows the script on stdin. The temp file is made by mktemp in the same
 // directory (so the rename is atomic) and removed on every way out but the rename; the live
 // file is replaced only when exactly $6 bytes with the sha256 $7 arrived and validation passed.
@@ -39,8 +40,18 @@ if [ $# -gt 0 ]; then
     set -- "$@" "$r"
   done
   if ! out=$("$@" </dev/null 2>&1); then
-    echo "validation failed: $* rejected the new content; $dest was not replaced" >&2
-    printf '%s\n' "$out" | tail -n 20 >&2; exit 65
+    printf '%s\n' "$out" | tail -n 20 >&2
+    shown=
+    for w do
+      case $w in
+        ''|=*|*[!A-Za-z0-9_./:=@,+%-]*)
+          q= rest=$w
+          while :; do case $rest in *\'*) q=$q${rest%%\'*}"'\\''"; rest=${rest#*\'};; *) q=$q$rest; break;; esac; done
+          w="'$q'";;
+      esac
+      shown="$shown${shown:+ }$w"
+    done
+    echo "validation failed: $shown rejected the new content; $dest was not replaced" >&2; exit 65
   fi
 fi
 if [ "$backup" = 1 ] && [ -f "$dest" ] && [ ! -L "$dest" ]; then

@@ -44,6 +44,24 @@ std::vector<Edit> edit_script(const std::vector<std::string>& a,
       edits.push_back({Op::del, i++, j});
     }
   }
+  // As diff(1) prints them: in each run of changes, the removed lines before the added ones.
+  for (auto run = edits.begin(); run != edits.end();) {
+    auto end = std::find_if(run, edits.end(), [](const Edit& e) { return e.op == Op::keep; });
+    if (run != end) {
+      const std::size_t a0 = run->a, b0 = run->b;  // where the run starts in both texts
+      std::stable_partition(run, end, [](const Edit& e) { return e.op == Op::del; });
+      std::size_t dels = 0, adds = 0;
+      for (auto e = run; e != end; ++e) {
+        if (e->op == Op::del) {
+          *e = {Op::del, a0 + dels++, b0};
+        } else {
+          e->a = a0 + dels;
+          e->b = b0 + adds++;
+        }
+      }
+    }
+    run = end == edits.end() ? end : end + 1;
+  }
   return edits;
 }
 

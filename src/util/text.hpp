@@ -21,6 +21,9 @@ namespace forja {
 // The items joined with a separator: join({"a", "b"}) == "a, b".
 [[nodiscard]] std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
 
+// Order for names people read: runs of digits compare as numbers ("lab2" < "lab10").
+[[nodiscard]] bool natural_less(std::string_view a, std::string_view b);
+
 // Levenshtein distance, for "did you mean" suggestions.
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -8,8 +8,10 @@ source "$(dirname "$0")/lib.sh"
 
 work=$(mktemp -d)
 export FORJA_STATE_DIR="$work/state"
-trap 'rm -rf "$work"' EXIT
-for h in lab1 lab2 lab3 lab4; do forja lab stop "$h" >/dev/null; forja lab start "$h" >/dev/null; done
+# The hosts are left as they were found: clean (a case renames lab4).
+clean_hosts() { for h in lab1 lab2 lab3 lab4; do forja lab stop "$h" >/dev/null; forja lab start "$h" >/dev/null; done; }
+trap 'rm -rf "$work"; clean_hosts' EXIT
+clean_hosts
 
 # book NAME HOST: the states on stdin become the playbook $work/NAME.yml for HOST.
 book() { { printf 'plays:\n  - hosts: %s\n    states:\n' "$2"; sed 's/^/      /'; } >"$work/$1.yml"; }
@@ -407,6 +409,7 @@ on lab4 'firewall-cmd -q --add-rich-rule="rule family=ipv4 source address=10.77.
 book rich lab4 <<'EOF'
 - firewall: public
   ports: [5000/tcp]
+  exclusive: true
 EOF
 run plan rich
 expect "$out" "firewall[public]" "will change" 'close dhcpv6-client [rule family="ipv4" source address="10.77.0.99" port port="9999" protocol="tcp" accept] (runtime)'
@@ -418,6 +421,7 @@ converged rich
 book range lab4 <<'EOF'
 - firewall: public
   ports: [8000-8010/tcp, 8005/tcp]
+  exclusive: true
 EOF
 run apply range
 expect "$out" "firewall[public]" changed

@@ -11,6 +11,7 @@ source "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
 export FORJA_STATE_DIR="$work/state"
 cleanup() {
+  tc qdisc del dev fj-lab1 root 2>/dev/null || true
   [[ -n "${sampler:-}" ]] && lab_root_ssh lab1 "kill $sampler" 2>/dev/null
   [[ -n "${listener:-}" ]] && kill "$listener" 2>/dev/null
   rm -rf "$work"
@@ -79,20 +80,25 @@ assert_contains "$sudo_log" "COMMAND="
 [[ "$out" != *"$secret"* ]] || fail "the secret was printed"
 
 # --- An upload cut by a killed forja never replaces the live file. -----------------------
+# The lab1 end of the bridge is slowed to 20 Mbit/s so that the 40 MB upload is still on its
+# way when forja is killed.
 lab_root_ssh lab1 'printf "live\n" > /srv/big'
-head -c 400000000 /dev/zero | tr '\0' 'x' >"$work/big.src"
+head -c 40000000 /dev/zero | tr '\0' 'x' >"$work/big.src"
 printf 'plays:\n  - hosts: lab1\n    states:\n      - file: /srv/big\n        source: %s\n' "$work/big.src" >"$work/big.yml"
+tc qdisc add dev fj-lab1 root tbf rate 20mbit burst 64kb latency 2000ms
 "$FORJA" apply -i "$LAB_INVENTORY" "$work/big.yml" >/dev/null 2>&1 &
 pid=$!
-for _ in $(seq 200); do
+for _ in $(seq 300); do
   [[ -n "$(lab_root_ssh lab1 'find /srv -maxdepth 1 -name ".big.forja-*" -size +1M' 2>/dev/null)" ]] && break
-  sleep 0.05
-done
-kill -KILL "$pid" 2>/dev/null || fail "the upload finished before it could be cut; make the file bigger"
-wait "$pid" 2>/dev/null || true
-for _ in $(seq 50); do
-  [[ -z "$(lab_root_ssh lab1 'ls -A /srv | grep "^\.big\.forja-" || true')" ]] && break
   sleep 0.1
+done
+kill -KILL "$pid" 2>/dev/null || { tc qdisc del dev fj-lab1 root; fail "the upload finished before it could be cut"; }
+wait "$pid" 2>/dev/null || true
+tc qdisc del dev fj-lab1 root
+# The host learns the connection is gone once TCP retransmits what the slow queue dropped.
+for _ in $(seq 60); do
+  [[ -z "$(lab_root_ssh lab1 'ls -A /srv | grep "^\.big\.forja-" || true')" ]] && break
+  sleep 0.5
 done
 [[ "$(lab_root_ssh lab1 cat /srv/big)" == "live" ]] || fail "a cut upload replaced the live file"
 [[ -z "$(lab_root_ssh lab1 'ls -A /srv | grep "^\.big\.forja-" || true')" ]] || fail "a cut upload left its temp file"

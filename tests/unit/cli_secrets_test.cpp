@@ -68,3 +68,20 @@ groups:
   std::fclose(err);
   ::unsetenv("FORJA_TEST_BECOME_PW");
 }
+
+TEST_CASE("secrets given with -e are registered like the playbook's", "[cli][secrets]") {
+  Playbook book;
+  book.extra_vars = YAML::Load("{db_password: cli-pw-1, api_keys: [cli-key-2], port: \"8080\"}");
+  book.secrets = {"api_keys"};
+  auto inventory = parse_yaml_inventory("inv.yml", "hosts:\n  w1: {address: 10.0.0.1}\n");
+  REQUIRE(inventory);
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  {
+    Reporter reporter(out, err);
+    register_secrets(reporter, book, *inventory);
+    CHECK(printed(reporter, out, "cli-pw-1 cli-key-2 8080") == "******** ******** 8080\n");
+  }
+  std::fclose(out);
+  std::fclose(err);
+}

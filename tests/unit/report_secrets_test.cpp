@@ -157,8 +157,8 @@ TEST_CASE("diff masking: a removed line is masked by the secret line of its chan
           "[report][secrets]") {
   // Same position: the text around the secret on the added line is kept.
   CHECK(masked_diff("a\npassword = \"old-pw\";\nb\n", "a\npassword = \"new-pw\";\nb\n", "new-pw") ==
-        "--- a\n+++ b\n@@ -1,3 +1,3 @@\n a\n+password = \"********\";\n"
-        "-password = \"********\";\n b\n");
+        "--- a\n+++ b\n@@ -1,3 +1,3 @@\n a\n-password = \"********\";\n"
+        "+password = \"********\";\n b\n");
   // Not at the same position in the block: still the block's secret line that it resembles.
   auto shifted = masked_diff("a\nrequirepass old-pw\nb\n",
                              "a\nbind 0.0.0.0\nrequirepass new-pw\nb\n", "new-pw");

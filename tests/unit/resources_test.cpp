@@ -78,11 +78,17 @@ TEST_CASE("package is converged when every name is installed", "[resources][pack
 
 TEST_CASE("package on CentOS 7 uses yum, on Rocky 9 dnf (recorded rpm -q output)", "[resources][package]") {
   auto r = build("package: [haproxy, wget]");
-  // rpm -q prints "package X is not installed" (filtered by the probe's grep) for missing ones.
+  // rpm -q prints nothing the probe keeps for missing ones; without an install simulation
+  // naming haproxy, it is not in the cached metadata, so the install refreshes it first.
   auto c7 = plan(*r, "wget|ii |1.14-18.el7_6.1\n", k_centos7);
-  CHECK(c7.summary == "install haproxy");
-  CHECK(argv0(c7) == std::vector<std::string>{"yum", "-y", "install", "--", "haproxy"});
-  auto c9 = plan(*r, "wget|ii |1.21.1-7.el9\n", k_rocky9);
+  CHECK(c7.summary == "install haproxy (haproxy is not in yum's cached metadata: refreshing it)");
+  CHECK(argv0(c7) == std::vector<std::string>{"yum", "-q", "makecache"});
+  CHECK(argv0(c7, 1) == std::vector<std::string>{"yum", "-y", "install", "--", "haproxy"});
+  auto c9 = plan(*r,
+                 "wget|ii |1.21.1-7.el9\n@@install-sim\nInstalling:\n haproxy  x86_64  "
+                 "2.4.22-1.el9  appstream  2.2 M\n",
+                 k_rocky9);
+  CHECK(c9.summary == "install haproxy");
   CHECK(argv0(c9) == std::vector<std::string>{"dnf", "-y", "install", "--", "haproxy"});
   auto ok = plan(*r, "haproxy|ii |1.5.18-9.el7\nwget|ii |1.14-18.el7_6.1\n", k_centos7);
   CHECK(ok.kind == ChangeKind::none);
@@ -176,7 +182,7 @@ TEST_CASE("user plans useradd when missing and usermod when the shell differs", 
 }
 
 TEST_CASE("firewall converges runtime and permanent separately and keeps ssh", "[resources][firewall]") {
-  auto r = build("firewall: public\nports: \"5000/tcp 8080/tcp\"");
+  auto r = build("firewall: public\nports: \"5000/tcp 8080/tcp\"\nexclusive: \"true\"");
   std::string probe =
       "zones: block public\n@@runtime\npublic (active)\n  target: default\n  services: dhcpv6-client ssh\n  ports: 5000/tcp\n"
       "@@permanent\npublic\n  target: default\n  services: dhcpv6-client ssh\n  ports: \n";
@@ -193,6 +199,42 @@ TEST_CASE("firewall converges runtime and permanent separately and keeps ssh", "
       "@@permanent\npublic\n  services: ssh\n  ports: 8080/tcp 5000/tcp\n";
   CHECK(plan(*r, converged, k_centos7).kind == ChangeKind::none);
   CHECK(plan(*r, "@@runtime\n@@not-running\n", k_centos7).kind == ChangeKind::unknown);
+}
+
+TEST_CASE("firewall only opens unless exclusive, and says what each layer has",
+          "[resources][firewall]") {
+  auto r = build("firewall: public\nports: [5000/tcp]");
+  // Runtime has more open than permanent; both have the declared port: nothing to do, and the
+  // summary shows each layer as it is.
+  std::string probe =
+      "zones: public\n@@runtime\npublic (active)\n  services: dhcpv6-client ssh\n  ports: 5000/tcp "
+      "9999/tcp\n"
+      "@@permanent\npublic\n  services: dhcpv6-client ssh\n  ports: 5000/tcp\n";
+  auto c = plan(*r, probe, k_debian);
+  CHECK(c.kind == ChangeKind::none);
+  CHECK(c.summary ==
+        "zone public open: 5000/tcp 9999/tcp dhcpv6-client ssh (runtime); 5000/tcp dhcpv6-client "
+        "ssh (permanent)");
+  std::string same =
+      "zones: public\n@@runtime\npublic (active)\n  services: ssh\n  ports: 5000/tcp\n"
+      "@@permanent\npublic\n  services: ssh\n  ports: 5000/tcp\n";
+  CHECK(plan(*r, same, k_debian).summary == "zone public open: 5000/tcp ssh (runtime = permanent)");
+  // Opening adds only.
+  std::string missing =
+      "zones: public\n@@runtime\npublic (active)\n  services: dhcpv6-client ssh\n  ports: \n"
+      "@@permanent\npublic\n  services: dhcpv6-client ssh\n  ports: \n";
+  auto open = plan(*r, missing, k_debian);
+  CHECK(open.summary == "open 5000/tcp (runtime+permanent)");
+  for (const auto& cmd : open.commands)
+    for (const auto& w : cmd.argv) CHECK(w.find("--remove") == std::string::npos);
+  // Before firewalld runs, an exclusive zone says it will also close what it does not declare.
+  CHECK(plan(*r, "@@absent\n", k_debian).summary ==
+        "open 5000/tcp in zone public (firewalld not installed yet)");
+  auto exclusive = build("firewall: public\nports: [5000/tcp]\nexclusive: \"true\"");
+  CHECK(plan(*exclusive, "@@absent\n", k_debian).summary ==
+        "open 5000/tcp ssh in zone public and close whatever else it opens (known once firewalld "
+        "runs) "
+        "(firewalld not installed yet)");
 }
 
 TEST_CASE("firewall reads firewalld's D-Bus replies (busctl) like firewall-cmd's lists", "[resources][firewall]") {

@@ -21,11 +21,13 @@ namespace {
 
 class Recorder final : public RunReport {
  public:
+  void note(const std::string& text) override { notes.push_back(text); }
   void host_started(const std::string&, const std::string&) override {}
   void state(const StateEvent& e) override { events.push_back(e); }
   void host_finished(const HostRecap&) override {}
   void recap(const std::vector<HostRecap>&, double) override {}
   std::vector<StateEvent> events;
+  std::vector<std::string> notes;
 };
 
 // A playbook and a state directory in a fresh temp directory, and one host `h1`.
@@ -339,4 +341,46 @@ TEST_CASE("templates see how many hosts each group has (Consul's bootstrap_expec
   FakeHost host;
   auto out = s.go(host, true);
   CHECK(host.files["/etc/consul.d/server.hcl"] == "bootstrap_expect = 1");
+}
+
+TEST_CASE("the plan counts '?' states apart from sure changes", "[engine][plan]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - command: unlink /etc/x\n        id: fix\n"
+      "      - file: /etc/x\n        content: a\n        require: fix\n");
+  FakeHost host;
+  host.links.insert("/etc/x");
+  auto plan = s.go(host, false);
+  CHECK(plan.run.hosts.at(0).changed == 1);
+  CHECK(plan.run.hosts.at(0).unknown == 1);
+  CHECK(plan.run.changes == 2);
+}
+
+TEST_CASE("a looped state is one state per item in plan and apply; its loop id names them all",
+          "[engine][apply][loop]") {
+  Scenario s(
+      "vars:\n  confs: [a, b]\n"
+      "plays:\n  - hosts: all\n    states:\n"
+      "      - package: \"{{item}}\"\n        loop: [curl, jq]\n        id: tools\n"
+      "      - file: \"/etc/{{item}}.conf\"\n        content: \"{{item}}\\n\"\n"
+      "        loop: \"{{confs}}\"\n        notify: reload\n"
+      "      - command: use tools\n        creates: /etc/used\n        require: tools\n"
+      "    handlers:\n      - command: reload all\n        id: reload\n");
+  FakeHost host;
+  host.available = {{"curl", "1"}};  // jq cannot be installed
+  auto plan = s.go(host, false);
+  std::vector<std::string> ids;
+  for (const auto& e : plan.events) ids.push_back(e.id);
+  CHECK(ids == std::vector<std::string>{"package[curl]", "package[jq]", "file[/etc/a.conf]",
+                                        "file[/etc/b.conf]", "command[use tools]", "reload"});
+  CHECK(plan.of("file[/etc/b.conf]").at(0).status == StateStatus::changed);
+  auto apply = s.go(host, true);
+  CHECK(apply.of("package[curl]").at(0).status == StateStatus::changed);
+  CHECK(apply.of("package[jq]").at(0).status == StateStatus::failed);
+  CHECK(host.files["/etc/a.conf"] == "a\n");
+  CHECK(host.files["/etc/b.conf"] == "b\n");
+  // Requiring the loop waits for every item: one failed, so the command is skipped.
+  CHECK(apply.of("command[use tools]").at(0).status == StateStatus::skipped);
+  CHECK(apply.of("command[use tools]").at(0).summary == "a state it requires failed: package[jq]");
+  // Two items changed, the handler runs once.
+  CHECK(host.count("cmd: reload all") == 1);
 }

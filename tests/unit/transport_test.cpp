@@ -1,10 +1,9 @@
 // The remote execution protocol: what reaches a host's argv and stdin, the sudo handshake,
 // uploads that must never half-write, validation that passes every string literally.
-#include <catch2/catch.hpp>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include "transport/local_transport.hpp"
 #include "transport/remote_exec.hpp"
 #include "util/shell.hpp"
+#include "util/text.hpp"
 
 using namespace forja;
 namespace fs = std::filesystem;
@@ -237,8 +237,36 @@ TEST_CASE("validate and paths pass literally, whatever they hold", "[transport][
   auto rejected = run_local(write_file_command(spec, "new content\n"));
   CHECK(rejected.exit_status == 65);
   CHECK_THAT(rejected.err, Catch::Contains("validation failed"));
+  // The command is shown as it ran, each word quoted as shell_join would quote it (the
+  // candidate's random suffix aside).
+  auto candidate = shell_quote(nasty + "/.f;$(id).conf.forja-");
+  candidate.pop_back();
+  CHECK_THAT(rejected.err,
+             Catch::Contains("validation failed: grep -q " +
+                             shell_quote("$(touch " + dir + "/PWNED3)") + " " + candidate));
   CHECK(slurp(spec.path) == "ok\n");
   CHECK_FALSE(fs::exists(dir + "/PWNED3"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a rejected candidate names the command that really ran, after the validator's output",
+          "[transport][upload]") {
+  auto dir = temp_dir();
+  UploadSpec spec;
+  spec.path = dir + "/sudoers";
+  std::ofstream(spec.path) << "live\n";
+  // A validator that talks a lot before it refuses (visudo prints one line per problem).
+  spec.validate = {"sh", "-c", "seq 40; exit 1", "visudo-like", "-cf", "%s"};
+  auto r = run_local(write_file_command(spec, "bad\n"));
+  CHECK(r.exit_status == 65);
+  // The engine shows the last lines of what failed: the verdict must be among them, with the
+  // candidate's real path where the state wrote %s.
+  auto tail = last_lines(r.err, 6);
+  CHECK_THAT(tail, Catch::Contains("validation failed: sh -c 'seq 40; exit 1' visudo-like -cf " +
+                                   dir + "/.sudoers.forja-"));
+  CHECK_THAT(tail, Catch::Contains("40\n"));
+  CHECK_THAT(r.err, !Catch::Contains("%s"));
+  CHECK(slurp(spec.path) == "live\n");
   fs::remove_all(dir);
 }
 

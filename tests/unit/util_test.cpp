@@ -48,3 +48,11 @@ TEST_CASE("run_process times out", "[util][process]") {
   CHECK_FALSE(r);
 }
 
+
+TEST_CASE("natural_less orders numbers inside names by value", "[util][text]") {
+  std::vector<std::string> names = {"lab10-5000", "lab2-5000", "lab31-5000", "lab9-5000", "lab02"};
+  std::sort(names.begin(), names.end(), [](auto& a, auto& b) { return natural_less(a, b); });
+  CHECK(names == std::vector<std::string>{"lab02", "lab2-5000", "lab9-5000", "lab10-5000", "lab31-5000"});
+  CHECK_FALSE(natural_less("a", "a"));
+  CHECK(natural_less("a", "ab"));
+}

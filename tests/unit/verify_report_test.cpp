@@ -47,3 +47,46 @@ TEST_CASE("verify -v prints one line per host", "[verify][report]") {
   for (int h = 2; h <= 31; ++h) CHECK_THAT(out, Catch::Contains("@lab" + std::to_string(h) + " "));
   CHECK_THAT(out, Catch::Contains("30 of 30 probes passed"));
 }
+
+#include "report/run_report.hpp"
+
+namespace {
+
+// 32 hosts: lab2..lab31 changed, lab1 unchanged, lab32 failed.
+std::vector<HostRecap> thirty_two_hosts() {
+  std::vector<HostRecap> hosts;
+  for (int i = 1; i <= 32; ++i) {
+    HostRecap h;
+    h.host = "lab" + std::to_string(i);
+    h.ok = 3;
+    h.changed = i >= 2 && i <= 31 ? 12 : 0;
+    if (i == 32) {
+      h.failed = 1;
+      h.error = "haproxy: validation failed";
+    }
+    hosts.push_back(h);
+  }
+  return hosts;
+}
+
+}  // namespace
+
+TEST_CASE("an apply recap of many hosts is totals and only the hosts that need attention",
+          "[report][recap]") {
+  Captured c;
+  make_run_report(ReportMode::apply, ReportFormat::human, false, c.reporter())
+      ->recap(thirty_two_hosts(), 221.5);
+  auto out = c.out();
+  CHECK_THAT(out, Catch::Contains("RECAP  32 hosts in 221.5s: 30 changed (lab2 ... lab31), 1 unchanged "
+                                  "(lab1); 1 failed, 0 unreachable"));
+  CHECK_THAT(out, Catch::Contains("  lab32  ok=3 changed=0 failed=1 skipped=0"));
+  CHECK(out.find("  lab2 ") == std::string::npos);
+  CHECK(std::count(out.begin(), out.end(), '\n') == 3);
+}
+
+TEST_CASE("a recap of many hosts lists every host with -v", "[report][recap]") {
+  Captured c;
+  make_run_report(ReportMode::apply, ReportFormat::human, true, c.reporter())->recap(thirty_two_hosts(), 1.0);
+  auto out = c.out();
+  for (int i = 1; i <= 32; ++i) CHECK_THAT(out, Catch::Contains("  lab" + std::to_string(i) + " "));
+}
