@@ -7,7 +7,8 @@
 namespace forja {
 
 CommandSpec verify_command() {
-  return {"verify", "Run the playbook's verify: probes (tcp, http, service, discovery, lb_spread)",
+  return {"verify", "Run the playbook's verify: probes (tcp, http, service, discovery, lb_spread, "
+                        "consul_members)",
           [](CLI::App& sub) {
             auto o = std::make_shared<PlaybookOptions>();
             add_connect_options(sub, o->connect);

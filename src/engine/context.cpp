@@ -30,8 +30,11 @@ YAML::Node shared_context(const Playbook& book, const Inventory& inventory) {
       list.push_back(entry);
     }
   }
+  YAML::Node sizes(YAML::NodeType::Map);
+  for (const auto& kv : groups) sizes[kv.first.Scalar()] = std::to_string(kv.second.size());
   YAML::Node shared(YAML::NodeType::Map);
   shared["groups"] = groups;
+  shared["group_size"] = sizes;
   return shared;
 }
 

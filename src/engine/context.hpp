@@ -8,7 +8,8 @@
 namespace forja {
 
 // What every host's templates see alike: `groups`, for each inventory group a list of its hosts
-// as {name, address, vars...} (so a balancer's template can list the web group's addresses).
+// as {name, address, vars...} (so a balancer's template can list the web group's addresses),
+// and `group_size`, for each group its number of hosts (Consul's bootstrap_expect).
 // The engine builds it once per run and converts it once (template/render.hpp
 // SharedTemplateData): hosts never copy it.
 [[nodiscard]] YAML::Node shared_context(const Playbook& book, const Inventory& inventory);

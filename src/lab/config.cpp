@@ -33,10 +33,24 @@ const std::vector<std::string>& image_packages() {
 }
 
 const std::vector<std::string>& repo_packages() {
+  // consul/bullseye: site.yml's discovery service, as in the seeds; Debian carries Consul
+  // (1.8.7, MPL-2.0) only up to bullseye, and its dependencies come from bookworm.
   static const std::vector<std::string> packages = {
-      "firewalld",   "haproxy",     "python3-venv", "python3-flask", "python3-pip",
-      "etcd-server", "etcd-client", "curl",         "unzip",         "sudo",
-      "nftables",    "iptables",    "redis-server", "rsync",
+      "firewalld",
+      "haproxy",
+      "python3-venv",
+      "python3-flask",
+      "python3-pip",
+      "etcd-server",
+      "etcd-client",
+      "curl",
+      "unzip",
+      "sudo",
+      "nftables",
+      "iptables",
+      "redis-server",
+      "consul/bullseye",
+      "rsync",
       // Ansible's apt module needs it on the target (bench/ runs ansible-core beside forja).
       "python3-apt",
       // forja's own runtime libraries: tests/integration/test_deb.sh installs the .deb offline.

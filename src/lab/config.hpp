@@ -47,8 +47,9 @@ inline constexpr std::string_view k_archive_keyring =
 // Packages installed in the base image.
 [[nodiscard]] const std::vector<std::string>& base_packages();
 
-// Packages the offline repository always holds (with all their dependencies); users add their
-// own with `forja lab up --packages` or a lab file (see lab_file.hpp).
+// Packages the offline repository always holds (with all their dependencies), each NAME (from
+// k_suite) or NAME/SUITE; users add their own with `forja lab up --packages` or a lab file (see
+// lab_file.hpp).
 [[nodiscard]] const std::vector<std::string>& repo_packages();
 // Installed into the host image from the repo (what minbase omits but real hosts have).
 [[nodiscard]] const std::vector<std::string>& image_packages();

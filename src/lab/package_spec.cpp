@@ -107,18 +107,35 @@ Result<std::vector<PackageSpec>> parse_package_list(std::string_view list, std::
   return specs;
 }
 
+std::vector<PackageSpec> built_in_specs(const std::vector<std::string>& built_in) {
+  std::vector<PackageSpec> specs;
+  for (const auto& entry : built_in) {
+    auto spec = parse_package_spec(entry, {});
+    if (!spec) {
+      spec = PackageSpec{};
+      spec->name = entry;
+      spec->suite = std::string(k_suite);
+    }
+    spec->origin = "built-in list";
+    specs.push_back(std::move(*spec));
+  }
+  return specs;
+}
+
 Result<std::vector<PackageSpec>> merge_package_specs(std::vector<PackageSpec> specs,
                                                      const std::vector<std::string>& built_in) {
+  const auto built_in_list = built_in_specs(built_in);
   std::ranges::stable_sort(specs, {}, &PackageSpec::key);
   std::vector<PackageSpec> merged;
   for (auto& spec : specs) {
     if (!merged.empty() && merged.back().key() == spec.key()) continue;
-    bool is_built_in = spec.kind == PackageSpec::Kind::debian &&
-                       std::ranges::find(built_in, spec.name) != built_in.end();
-    if (is_built_in && spec.suite == k_suite) continue;
-    if (is_built_in) {
+    auto held = spec.kind == PackageSpec::Kind::debian
+                    ? std::ranges::find(built_in_list, spec.name, &PackageSpec::name)
+                    : built_in_list.end();
+    if (held != built_in_list.end() && held->suite == spec.suite) continue;
+    if (held != built_in_list.end()) {
       return bad_input(in_quotes(spec.text()) + " (" + spec.origin + "): " + spec.name +
-                       " is in the lab's built-in list, from " + std::string(k_suite) +
+                       " is in the lab's built-in list, from " + held->suite +
                        "; another suite's version cannot replace it");
     }
     merged.push_back(std::move(spec));

@@ -42,8 +42,13 @@ struct PackageSpec {
 [[nodiscard]] Result<std::vector<PackageSpec>> parse_package_list(
     std::string_view list, std::string_view origin, const std::filesystem::path& base_dir);
 
-// The specs once each, ordered by key, dropping names the built-in list already holds. One
-// package named from two suites is bad input naming both places.
+// The lab's built-in list as specs: each entry is NAME (from k_suite) or NAME/SUITE, with
+// "built-in list" as its origin.
+[[nodiscard]] std::vector<PackageSpec> built_in_specs(const std::vector<std::string>& built_in);
+
+// The specs once each, ordered by key, dropping what the built-in list already holds (the same
+// name from the same suite). One package named from two suites, or from another suite than the
+// built-in list's, is bad input naming both places.
 [[nodiscard]] Result<std::vector<PackageSpec>> merge_package_specs(
     std::vector<PackageSpec> specs, const std::vector<std::string>& built_in);
 

@@ -75,10 +75,23 @@ std::vector<std::string> other_suites(const std::vector<PackageSpec>& debian) {
   return suites;
 }
 
+// The built-in packages from k_suite, asked by name, and the image's.
 std::vector<std::string> built_in_roots() {
-  auto roots = repo_packages();
+  std::vector<std::string> roots;
+  for (const auto& spec : built_in_specs(repo_packages())) {
+    if (spec.suite == k_suite) roots.push_back(spec.name);
+  }
   roots.insert(roots.end(), image_packages().begin(), image_packages().end());
   return roots;
+}
+
+// The Debian extras and the built-in packages from another suite ("consul/bullseye"): both are
+// resolved, checked and downloaded from their suite; only the extras are listed as such.
+std::vector<PackageSpec> from_named_suites(std::vector<PackageSpec> debian_extras) {
+  for (auto& spec : built_in_specs(repo_packages())) {
+    if (spec.suite != k_suite) debian_extras.push_back(std::move(spec));
+  }
+  return debian_extras;
 }
 
 // A close name to a missing one among the packages apt knows that start like it.
@@ -170,7 +183,8 @@ std::string repo_id(const LabPaths& paths) {
 Result<ResolvedRepo> resolve_repo(const LabPaths& paths, WantedRepo wanted,
                                   const Progress& progress) {
   auto started = Clock::now();
-  auto suites = other_suites(wanted.debian);
+  const auto debian = from_named_suites(wanted.debian);
+  auto suites = other_suites(debian);
   std::string from = std::string(k_suite);
   for (const auto& s : suites) from += ", " + s;
   progress("lab: resolving the repository's packages (" +
@@ -185,22 +199,22 @@ Result<ResolvedRepo> resolve_repo(const LabPaths& paths, WantedRepo wanted,
   if (update->exit_status != 0) {
     auto output = update->out + "\n" + update->err;
     if (auto missing = suites_without_release(output, suites); !missing.empty()) {
-      return bad_input(missing_suites_message(missing, wanted.debian));
+      return bad_input(missing_suites_message(missing, debian));
     }
     return fail("apt-get update of the lab's private lists (" + paths.apt().string() + ") exited " +
                 std::to_string(update->exit_status) + " (is " + std::string(k_mirror) +
                 " reachable?):\n" + last_lines(output, 8));
   }
-  if (auto c = check_debian_extras(*apt, wanted.debian); !c) return std::unexpected(c.error());
+  if (auto c = check_debian_extras(*apt, debian); !c) return std::unexpected(c.error());
   if (auto c = check_local_depends(*apt, wanted.local); !c) return std::unexpected(c.error());
 
   std::vector<std::string> depends = {"apt-cache", "depends", "--recurse"};
   depends.insert(depends.end(), std::begin(k_closure_options), std::end(k_closure_options));
-  auto roots = closure_roots(built_in_roots(), wanted.debian, wanted.local);
+  auto roots = closure_roots(built_in_roots(), debian, wanted.local);
   depends.insert(depends.end(), roots.begin(), roots.end());
   auto closure = apt->run_checked(depends);
   if (!closure) return std::unexpected(closure.error());
-  auto names = download_names(parse_dependency_closure(closure->out), wanted.debian, wanted.local);
+  auto names = download_names(parse_dependency_closure(closure->out), debian, wanted.local);
 
   std::vector<std::string> uris = {"apt-get", "download", "--print-uris", "-q"};
   uris.insert(uris.end(), names.begin(), names.end());

@@ -6,6 +6,7 @@
 #include <map>
 #include <thread>
 
+#include "discovery/consul.hpp"
 #include "discovery/discovery.hpp"
 #include "engine/context.hpp"
 #include "facts/facts.hpp"
@@ -42,6 +43,7 @@ const std::vector<ProbeSpec>& probe_specs() {
                      {"backend", ArgKind::string, false, "", {"etcd", "consul"}},
                      {"endpoint", ArgKind::string, true},
                      {"expect_hosts", ArgKind::string, true}}},
+      {"consul_members", {{"expect_hosts", ArgKind::string, true}}},
   };
   return specs;
 }
@@ -124,6 +126,7 @@ class Prober {
     if (type == "http") return http(job);
     if (type == "service") return service(job);
     if (type == "discovery") return discovery(job);
+    if (type == "consul_members") return members(job);
     return lb_spread(job, deadline);
   }
 
@@ -201,30 +204,67 @@ class Prober {
     return out;
   }
 
+  // Every expected host has an instance registered, every instance is passing, and none is
+  // on a host not expected; a failing one is named with its cause.
   Attempt discovery(const Job& job) {
     auto d = catalog(job);
     if (!d) return {false, "", d.error().message};
-    auto healthy = (*d)->healthy(job.args.name());
-    if (!healthy) return {false, "unreachable", healthy.error().message};
+    auto all = (*d)->instances(job.args.name());
+    if (!all) return {false, "unreachable", all.error().message};
     std::vector<std::string> names;
     auto expected = expected_addresses(job, names);
-    std::vector<std::string> listed, instances, missing, unexpected;
-    for (const auto& i : *healthy) {
-      listed.push_back(fmt::format("{} ({}:{})", i.instance, i.address, i.port));
-      instances.push_back(i.instance);
-      if (std::find(expected.begin(), expected.end(), i.address) == expected.end()) unexpected.push_back(i.instance);
+    std::vector<std::string> listed, healthy, failing, missing, unexpected;
+    for (const auto& i : *all) {
+      listed.push_back(fmt::format("{} ({}:{}, {})", i.instance, i.address, i.port, health_name(i.health)));
+      if (i.health == Health::passing) {
+        healthy.push_back(i.instance);
+      } else {
+        failing.push_back(i.instance + ": " + i.cause);
+      }
+      if (std::ranges::find(expected, i.address) == expected.end()) unexpected.push_back(i.instance);
     }
     for (std::size_t k = 0; k < expected.size(); ++k) {
-      bool found = std::any_of(healthy->begin(), healthy->end(), [&](auto& i) { return i.address == expected[k]; });
+      bool found = std::ranges::any_of(*all, [&](auto& i) { return i.address == expected[k]; });
       if (!found) missing.push_back(names[k] + " (" + expected[k] + ")");
     }
-    std::string value = fmt::format("{} healthy ({})", healthy->size(), summarize(instances));
-    std::string full = fmt::format("{} healthy: {}", healthy->size(), listing(listed));
-    if (missing.empty() && unexpected.empty()) return {true, value, "", full};
-    std::string detail;
-    if (!missing.empty()) detail += "missing: " + listing(missing);
-    if (!unexpected.empty()) detail += std::string(detail.empty() ? "" : "; ") + "unexpected: " + listing(unexpected);
-    return {false, value, detail, full};
+    std::string value = healthy.size() == all->size()
+                            ? fmt::format("{} healthy ({})", healthy.size(), summarize(healthy))
+                            : fmt::format("{} of {} healthy ({})", healthy.size(), all->size(), summarize(healthy));
+    std::string full = fmt::format("{} registered: {}", all->size(), listing(listed));
+    if (failing.empty() && missing.empty() && unexpected.empty()) return {true, value, "", full};
+    std::vector<std::string> why = failing;
+    if (!missing.empty()) why.push_back("missing: " + listing(missing));
+    if (!unexpected.empty()) why.push_back("unexpected: " + listing(unexpected));
+    return {false, value, forja::join(why, "; "), full};
+  }
+
+  // `consul members` as the agent at the target sees it: every expected host is a member,
+  // alive, at its own address.
+  Attempt members(const Job& job) {
+    auto all = consul_members(job.args.name());
+    if (!all) return {false, "unreachable", all.error().message};
+    std::vector<std::string> names;
+    auto expected = expected_addresses(job, names);
+    std::vector<std::string> listed, alive, problems;
+    for (const auto& m : *all) {
+      listed.push_back(fmt::format("{} ({}, {}, {})", m.name, m.address, m.role, m.status));
+      if (m.status == "alive") alive.push_back(m.name);
+    }
+    for (std::size_t k = 0; k < expected.size(); ++k) {
+      auto m = std::ranges::find(*all, names[k], &ClusterMember::name);
+      if (m == all->end()) {
+        problems.push_back(names[k] + ": not a member");
+      } else if (m->status != "alive") {
+        problems.push_back(names[k] + ": " + m->status);
+      } else if (m->address != expected[k]) {
+        problems.push_back(fmt::format("{}: alive at {}, expected {}", names[k], m->address, expected[k]));
+      }
+    }
+    std::string value = alive.size() == all->size()
+                            ? fmt::format("{} alive ({})", alive.size(), summarize(alive))
+                            : fmt::format("{} of {} alive ({})", alive.size(), all->size(), summarize(alive));
+    std::string full = fmt::format("{} members: {}", all->size(), listing(listed));
+    return {problems.empty(), value, forja::join(problems, "; "), full};
   }
 
   // Requests through the balancer until every registered replica has answered (at least
@@ -232,15 +272,17 @@ class Prober {
   Attempt lb_spread(const Job& job, Clock::time_point deadline) {
     auto d = catalog(job);
     if (!d) return {false, "", d.error().message};
-    auto registered = (*d)->healthy(job.args.str("service"));
-    if (!registered) return {false, "", "discovery: " + registered.error().message};
+    auto all = (*d)->instances(job.args.str("service"));
+    if (!all) return {false, "", "discovery: " + all.error().message};
+    auto registered = *all;
+    std::erase_if(registered, [](auto& i) { return i.health != Health::passing; });
     const long at_least = job.args.integer("requests", 20);
-    const long at_most = std::max<long>(at_least, 10 * static_cast<long>(registered->size()) + 10);
+    const long at_most = std::max<long>(at_least, 10 * static_cast<long>(registered.size()) + 10);
     std::map<std::string, int> seen;
     int errors = 0, unattributed = 0;
     std::string last_error;
     long sent = 0;
-    auto all_seen = [&] { return seen.size() == registered->size(); };
+    auto all_seen = [&] { return seen.size() == registered.size(); };
     while (sent < at_most && (sent < at_least || !all_seen()) && (sent == 0 || Clock::now() < deadline)) {
       ++sent;
       auto r = http_request("GET", job.args.name(), "", std::chrono::seconds(5));
@@ -250,7 +292,7 @@ class Prober {
         continue;
       }
       bool attributed = false;
-      for (const auto& i : *registered) {
+      for (const auto& i : registered) {
         if (r->body.find(i.instance) != std::string::npos) {
           ++seen[i.instance];
           attributed = true;
@@ -261,7 +303,7 @@ class Prober {
     }
     std::vector<std::string> dist, missing;
     int low = 0, high = 0;
-    for (const auto& i : *registered) {
+    for (const auto& i : registered) {
       int c = seen.count(i.instance) ? seen[i.instance] : 0;
       dist.push_back(fmt::format("{} ({})", i.instance, c));
       if (c > 0) {
@@ -278,21 +320,28 @@ class Prober {
     std::vector<std::string> names;
     auto expected = expected_addresses(job, names);
     for (std::size_t k = 0; k < expected.size(); ++k) {
-      bool registered_here = std::any_of(registered->begin(), registered->end(), [&](auto& i) { return i.address == expected[k]; });
+      bool passing_here = std::ranges::any_of(registered, [&](auto& i) { return i.address == expected[k]; });
+      if (passing_here) continue;
+      bool registered_here = false;
+      for (const auto& i : *all) {
+        if (i.address != expected[k]) continue;
+        missing.push_back(i.instance + " (" + i.cause + ")");
+        registered_here = true;
+      }
       if (!registered_here) missing.push_back(names[k] + " (not registered in discovery)");
     }
-    std::string value = all_seen() && !registered->empty()
+    std::string value = all_seen() && !registered.empty()
                             ? fmt::format("{} requests reached all {} replicas ({} to {} each)", sent,
-                                          registered->size(), low, high)
+                                          registered.size(), low, high)
                             : fmt::format("{} requests reached {} of {} replicas", sent, seen.size(),
-                                          registered->size());
+                                          registered.size());
     std::string tail;
     if (errors) tail += fmt::format("; {} failed ({})", errors, last_error);
     if (unattributed) tail += fmt::format("; {} from unknown replicas", unattributed);
     std::string full = fmt::format("{} requests, replicas seen: {}", sent, listing(dist)) + tail;
-    bool pass = missing.empty() && errors == 0 && !registered->empty();
+    bool pass = missing.empty() && errors == 0 && !registered.empty();
     return {pass, value + tail,
-            missing.empty() ? (errors ? "some requests failed" : registered->empty() ? "no replica registered" : "")
+            missing.empty() ? (errors ? "some requests failed" : registered.empty() ? "no replica registered" : "")
                             : "missing: " + listing(missing),
             full};
   }
@@ -324,7 +373,7 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
     auto spec = std::find_if(probe_specs().begin(), probe_specs().end(), [&](auto& s) { return s.type == decl.type; });
     if (spec == probe_specs().end()) {
       return bad_input(decl.where.str() + ": unknown probe '" + decl.type + "'" + did_you_mean(decl.type, type_names) +
-                       "; probes: tcp, http, service, discovery, lb_spread");
+                       "; probes: tcp, http, service, discovery, lb_spread, consul_members");
     }
     std::vector<const Host*> hosts;
     auto pattern = lookup(decl.node, "hosts");

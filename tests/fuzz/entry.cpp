@@ -28,12 +28,10 @@ constexpr const char* k_inventory = R"(defaults:
     site_mode: prod
     tags: [a, b]
     nested: {k: v}
-    etcd_url: "http://10.0.0.21:2379"
-    consul_addr: "10.0.0.21:8500"
-    consul_version: "1.0.0"
+    discovery_url: "http://10.0.0.21:8500"
+    consul_version: "1.8.7"
+    consul_zip_url: "http://10.0.0.1/consul_1.8.7_linux_amd64.zip"
     consul_sha256: "0000000000000000000000000000000000000000000000000000000000000000"
-    consul_template_version: "0.19.4"
-    consul_template_sha256: "0000000000000000000000000000000000000000000000000000000000000000"
 hosts:
   web1: {address: 10.0.0.11, vars: {weight: "10"}}
   web2: {address: 10.0.0.12}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The lab runs your own playbooks: packages beyond the built-in list, named with --packages and
-# in a lab file beside the playbook (lighttpd from bookworm, consul from bullseye, a local .deb
+# in a lab file beside the playbook (lighttpd from bookworm, socket from bullseye, a local .deb
 # of our own), go into the lab's repository; forja apply installs them on lab hosts and they
 # work there. A name Debian does not have exits 2 naming it, with nothing built or stopped;
 # a repository lacking a package is never rebuilt under running hosts. The machine's apt
@@ -53,10 +53,12 @@ EOF
 chmod 755 "$work/pkg/usr/bin/forja-hello"
 dpkg-deb --build --root-owner-group "$work/pkg" "$work/playbook/forja-hello_1.0_all.deb" >/dev/null
 
-# The lab file, beside the playbook: a package from another suite and the local file.
+# The lab file, beside the playbook: a package from another suite and the local file; consul
+# (from bullseye) is in the built-in list: naming it again changes nothing.
 cat >"$work/playbook/lab.yml" <<'EOF'
 # What the lab must offer to run site.yml (forja lab up --packages-from lab.yml).
 packages:
+  - socket/bullseye
   - consul/bullseye
   - ./forja-hello_1.0_all.deb
 EOF
@@ -70,7 +72,7 @@ plays:
         enabled: true
   - hosts: lab2
     states:
-      - package: [consul]
+      - package: [consul, socket]
 EOF
 
 # Names Debian does not have: exit 2, each named, before anything is built or stopped.
@@ -86,9 +88,14 @@ out=$(forja lab up --packages-from "$work/typo.yml" 2>&1) || rc=$?
 [[ $rc == 2 ]] || fail "a misspelt package in a lab file should exit 2 (got $rc):"$'\n'"$out"
 assert_contains "$out" "'lighttpf' ($work/typo.yml:3:5): Debian bookworm has no package 'lighttpf' (did you mean 'lighttpd'?)"
 rc=0
-out=$(forja lab up --packages consul/bullsey 2>&1) || rc=$?
+out=$(forja lab up --packages socket/bullsey 2>&1) || rc=$?
 [[ $rc == 2 ]] || fail "an unknown suite should exit 2 (got $rc):"$'\n'"$out"
-assert_contains "$out" "'consul/bullsey' (--packages): no suite 'bullsey' (did you mean 'bullseye'?)"
+assert_contains "$out" "'socket/bullsey' (--packages): no suite 'bullsey' (did you mean 'bullseye'?)"
+# The built-in list's consul comes from bullseye: bookworm's (which does not exist) cannot replace it.
+rc=0
+out=$(forja lab up --packages consul 2>&1) || rc=$?
+[[ $rc == 2 ]] || fail "consul from another suite than the built-in list's should exit 2 (got $rc):"$'\n'"$out"
+assert_contains "$out" "'consul' (--packages): consul is in the lab's built-in list, from bullseye"
 rc=0
 out=$(forja lab up --packages "$work/nothing_1.0_all.deb" 2>&1) || rc=$?
 [[ $rc == 2 ]] || fail "a missing .deb should exit 2 (got $rc):"$'\n'"$out"
@@ -122,8 +129,9 @@ assert_contains "$out" "lab: repository ready"
 status=$(forja lab status)
 assert_contains "$status" "extra lighttpd 1.4."
 assert_contains "$status" "(bookworm)"
-assert_contains "$status" "extra consul 1.8.7"
+assert_contains "$status" "extra socket 1.1-10"
 assert_contains "$status" "(bullseye)"
+[[ "$status" != *"extra consul"* ]] || fail "consul is built in, not an extra:"$'\n'"$status"
 assert_contains "$status" "extra forja-hello 1.0 (local: $work/playbook/forja-hello_1.0_all.deb)"
 grep -qE '^repository: .*: [0-9]+ packages, built [0-9T:-]+Z in [0-9]+ s$' <<<"$status" ||
   fail "status should show the package count and build time:"$'\n'"$status"
@@ -139,12 +147,13 @@ assert_contains "$out" "all 4 hosts already running"
 # forja apply installs them from the lab's repository, and they work.
 out=$(forja apply -i "$LAB_INVENTORY" "$work/playbook/site.yml") || fail "apply failed:"$'\n'"$out"
 assert_contains "$out" "lab1 ~ package[lighttpd,forja-hello] changed"
-assert_contains "$out" "lab2 ~ package[consul] changed"
+assert_contains "$out" "lab2 ~ package[consul,socket] changed"
 page=$(curl -s -m 5 -D - "http://$(lab_address lab1)/") || fail "lighttpd on lab1 does not answer"
 assert_contains "$page" "HTTP/1.1 200 OK"
 assert_contains "$page" "Server: lighttpd"
 assert_contains "$(lab_root_ssh lab1 forja-hello)" "moo from lab1"
 assert_contains "$(lab_root_ssh lab2 consul version)" "Consul v1.8.7"
+assert_contains "$(lab_root_ssh lab2 socket -version 2>&1)" "Socket-1.1"
 again=$(forja apply -i "$LAB_INVENTORY" "$work/playbook/site.yml" --json)
 assert_unchanged "$again" lab1 lab2
 

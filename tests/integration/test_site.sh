@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The exam topology end to end on clean lab hosts: apply site.yml, verify passes, plan is empty,
-# apply again changes nothing; stop a Flask replica by hand: verify names it, plan shows the
-# drift, apply repairs it, verify passes again.
+# The exam topology with etcd (inventories/lab-etcd.yml; test_consul_site.sh has it with Consul)
+# end to end on clean lab hosts: apply site.yml, verify passes, plan is empty, apply again
+# changes nothing; stop a Flask replica by hand: verify names it, plan shows the drift, apply
+# repairs it, verify passes again.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-inv="$FORJA_SOURCE_DIR/inventories/lab.yml"
+inv="$FORJA_SOURCE_DIR/inventories/lab-etcd.yml"
 site="$FORJA_SOURCE_DIR/playbooks/site.yml"
 export FORJA_STATE_DIR
 FORJA_STATE_DIR=$(mktemp -d)

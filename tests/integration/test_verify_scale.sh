@@ -25,8 +25,8 @@ inv="$work/lab32.yml"
   printf 'groups:\n  discovery:\n    hosts: [lab1]\n    vars: {firewall_ports: "2379/tcp 2380/tcp"}\n'
   printf '  web:\n    hosts: [%s]\n    vars: {firewall_ports: "5000/tcp"}\n' "$(seq -s ', ' -f 'lab%g' 2 31)"
   printf '  lb:\n    hosts: [lab32]\n    vars: {firewall_ports: "8080/tcp"}\n'
-  printf '  etcd:\n    children: [discovery, web, lb]\n    vars: {discovery_backend: etcd, etcd_url: "http://10.77.0.11:2379"}\n'
-  printf '  consul:\n    hosts: []\n'
+  printf '  etcd:\n    children: [discovery, web, lb]\n    vars: {discovery_backend: etcd, discovery_url: "http://10.77.0.11:2379"}\n'
+  printf '  consul:\n    hosts: []\n  consul_release:\n    hosts: []\n'
 } >"$inv"
 site="$FORJA_SOURCE_DIR/playbooks/site.yml"
 

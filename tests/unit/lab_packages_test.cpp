@@ -1,5 +1,6 @@
 // The lab's extra packages: the spec grammar, the lab file, the repository stamp and the
 // decision to rebuild, and the manifest `forja lab status` shows.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "lab/config.hpp"
@@ -129,6 +130,37 @@ TEST_CASE("merged specs: once each, built-in names dropped, one suite per packag
   REQUIRE_FALSE(replaces_built_in);
   CHECK_THAT(replaces_built_in.error().message,
              Catch::Contains("'curl/bullseye' (--packages): curl is in the lab's built-in list"));
+}
+
+TEST_CASE("the built-in list may name another suite; the same spec is dropped, another refused",
+          "[lab][packages]") {
+  std::vector<std::string> built_in = {"curl", "consul/bullseye"};
+  auto specs = built_in_specs(built_in);
+  REQUIRE(specs.size() == 2);
+  CHECK(specs[0].key() == "curl");
+  CHECK(specs[1].name == "consul");
+  CHECK(specs[1].suite == "bullseye");
+  CHECK(specs[1].origin == "built-in list");
+
+  auto merged = merge_package_specs({spec_of("consul/bullseye"), spec_of("lighttpd")}, built_in);
+  REQUIRE(merged);
+  REQUIRE(merged->size() == 1);
+  CHECK((*merged)[0].key() == "lighttpd");
+
+  auto other_suite = merge_package_specs({spec_of("consul", "lab.yml:2:5")}, built_in);
+  REQUIRE_FALSE(other_suite);
+  CHECK(other_suite.error().message ==
+        "'consul' (lab.yml:2:5): consul is in the lab's built-in list, from bullseye; another "
+        "suite's version cannot replace it");
+}
+
+TEST_CASE("the lab's built-in list holds Consul from bullseye, the rest from bookworm",
+          "[lab][packages]") {
+  auto specs = built_in_specs(repo_packages());
+  auto consul = std::ranges::find(specs, "consul", &PackageSpec::name);
+  REQUIRE(consul != specs.end());
+  CHECK(consul->suite == "bullseye");
+  CHECK(std::ranges::count_if(specs, [](auto& s) { return s.suite != k_suite; }) == 1);
 }
 
 TEST_CASE("a lab file lists packages, located at file:line:col", "[lab][packages][lab_file]") {

@@ -333,6 +333,16 @@ TEST_CASE("templates see every host through groups, shared by all hosts of the r
   CHECK(host.files["/etc/peers"] == "h1=10.0.0.1;");
 }
 
+TEST_CASE("templates see how many hosts each group has (Consul's bootstrap_expect)",
+          "[engine][apply]") {
+  Scenario s(
+      "plays:\n  - hosts: all\n    states:\n      - file: /etc/consul.d/server.hcl\n"
+      "        content: \"bootstrap_expect = {{group_size.all}}\"\n");
+  FakeHost host;
+  auto out = s.go(host, true);
+  CHECK(host.files["/etc/consul.d/server.hcl"] == "bootstrap_expect = 1");
+}
+
 TEST_CASE("the plan counts '?' states apart from sure changes", "[engine][plan]") {
   Scenario s(
       "plays:\n  - hosts: all\n    states:\n      - command: unlink /etc/x\n        id: fix\n"
