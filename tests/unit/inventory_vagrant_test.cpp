@@ -56,8 +56,10 @@ VagrantMachine machine(std::string name, std::string host_name, int port) {
 
 TEST_CASE("vagrant ssh-config as VirtualBox writes it: every machine, host keys not checked",
           "[inventory][vagrant]") {
-  // Rendered with Vagrant 2.3.4's own template (commands/ssh_config/config.erb) and the values
-  // its VirtualBox provider reports: NAT port forwards on 127.0.0.1, known hosts /dev/null.
+  // Rendered the way Vagrant 2.3.4 renders it (its commands/ssh_config/config.erb through
+  // Erubi, trim: true, as Vagrant::Util::TemplateRenderer does) with the values its VirtualBox
+  // provider reports: NAT port forwards on 127.0.0.1, verify_host_key :never. Not recorded
+  // from VirtualBox itself: there is none on this machine.
   auto machines = parse_vagrant_ssh_config(read("ssh-config-virtualbox.txt"), "vb.txt");
   if (!machines) FAIL(machines.error().message);
   REQUIRE(machines->size() == 4);
@@ -76,11 +78,13 @@ TEST_CASE("vagrant ssh-config as VirtualBox writes it: every machine, host keys 
   CHECK((*machines)[2].name == "consul-1");
   CHECK((*machines)[3].name == "lb-1");
   CHECK((*machines)[3].port == 2202);
-  CHECK((*machines)[3].where.str() == "vb.txt:37:1");
+  CHECK((*machines)[3].where.str() == "vb.txt:34:1");
 }
 
 TEST_CASE("vagrant ssh-config of the forja_lab provider: its Include names the lab's known_hosts",
           "[inventory][vagrant]") {
+  // Recorded: `vagrant ssh-config` (Debian's vagrant 2.3.4) for the Vagrantfile's machines on
+  // vagrant/forja_lab.rb, and the file its Include names.
   auto machines = parse_vagrant_ssh_config(read("ssh-config-forja-lab.txt"), "lab.txt");
   if (!machines) FAIL(machines.error().message);
   REQUIRE(machines->size() == 4);
