@@ -69,7 +69,8 @@ for m in "${machines[@]}"; do
   listed=$(grep -cE "^$m ~ .* changed" <<<"$up" || true)
   [[ "$listed" == "$changed" ]] || fail "$m: recap says changed=$changed, $listed change lines"
 done
-echo "test_vagrant: vagrant up --provider=forja_lab (boot + one forja run) in ${up_s} s"
+echo "test_vagrant: vagrant up --provider=forja_lab (boot + one forja run) in ${up_s} s;" \
+  "$(sed -n '/^RECAP/,$p' <<<"$up" | awk '$2 ~ /^ok=/ {printf "%s %s ", $1, $3}')"
 
 # The lab hosts are the machines, beside lab1..lab4, which did not restart.
 status=$(forja lab status)
@@ -78,6 +79,10 @@ for i in 0 1 2 3; do
     fail "${hosts[$i]} should run at ${addresses[$i]}:"$'\n'"$status"
 done
 [[ "$(default_pids)" == "$before" ]] || fail "lab1..lab4 changed:"$'\n'"$before"$'\n'"$(default_pids)"
+for i in 0 1 2 3; do
+  grep -qE "^${hosts[$i]},${addresses[$i]//./\\.} ssh-ed25519 " "$LAB_KNOWN_HOSTS" || fail "${hosts[$i]}: no key in $LAB_KNOWN_HOSTS"
+  grep -q "address: ${addresses[$i]}$" "$LAB_INVENTORY" || fail "${hosts[$i]}: not in $LAB_INVENTORY"
+done
 status=$(vagrant status)
 for m in "${machines[@]}"; do
   grep -qE "^$m +running \(lab4[1-4]\) \(forja_lab\)$" <<<"$status" || fail "$m should run:"$'\n'"$status"
@@ -100,6 +105,17 @@ print(h["address"], h["port"], h["user"], h["key"], h["known_hosts"], ",".join(h
   [[ "$got" == "${addresses[$i]} 22 vagrant $LAB_KEY $LAB_KNOWN_HOSTS $groups" ]] ||
     fail "${machines[$i]}: inventory from Vagrant gives '$got'"
 done
+# forja verify on that inventory, on its own: every probe passes.
+verified=$(forja verify -i "$inv" playbooks/site.yml) || fail "forja verify failed:"$'\n'"$verified"
+assert_contains "$verified" "7 of 7 probes passed"
+# The check is real: with another host's key recorded for web-1's address, forja refuses it.
+sed -n 's/^lab1,10\.77\.0\.11 /lab41,10.77.0.51 /p' "$LAB_KNOWN_HOSTS" >"$work/wrong_known_hosts"
+[[ -s "$work/wrong_known_hosts" ]] || fail "no key for 10.77.0.11 in $LAB_KNOWN_HOSTS"
+sed "s#$LAB_KNOWN_HOSTS#$work/wrong_known_hosts#" "$inv" >"$work/wrong.yml"
+rc=0
+out=$(forja run -i "$work/wrong.yml" web-1 -- true 2>&1) || rc=$?
+[[ $rc == 3 ]] || fail "a wrong host key should make web-1 unreachable (exit 3, got $rc):"$'\n'"$out"
+assert_contains "$out" "HOST KEY CHANGED for"
 
 # --- vagrant ssh-config and vagrant ssh, host keys strict -----------------------------------
 config=$(vagrant ssh-config)
@@ -121,7 +137,9 @@ assert_contains "$effective" "stricthostkeychecking true"
 assert_contains "$effective" "userknownhostsfile $LAB_KNOWN_HOSTS"
 
 # --- vagrant provision: forja once more, nothing changes -------------------------------------
+t0=$(now)
 again=$(vagrant provision 2>&1) || fail "vagrant provision failed:"$'\n'"$again"
+provision_s=$(since "$t0" "$(now)")
 [[ $(grep -c '^RECAP' <<<"$again") == 1 ]] || fail "provision should run forja once:"$'\n'"$again"
 assert_contains "$again" "7 of 7 probes passed"
 for m in "${machines[@]}"; do
@@ -136,7 +154,6 @@ rc=0
 failed=$(vagrant provision 2>&1) || rc=$?
 [[ $rc != 0 ]] || fail "vagrant provision should fail when forja fails:"$'\n'"$failed"
 assert_contains "$failed" "forja failed (exit 1): apply -i $inv playbooks/site.yml --verify"
-echo "$failed" | sed -n '/forja: apply/,$p' >&2
 for m in web-2 consul-1 lb-1; do
   [[ "$(recap_line "$failed" "$m")" =~ changed=0\ failed=0 ]] || fail "$m should be unaffected:"$'\n'"$failed"
 done
@@ -152,13 +169,13 @@ for h in "${hosts[@]}"; do
   ! ip netns list | grep -qE "^$h( |$)" || fail "$h: network namespace left"
   ! pgrep -f "systemd-nspawn.*--machine=$h( |$)" >/dev/null || fail "$h: nspawn left"
 done
-for a in "${addresses[@]}"; do
-  ! grep -q "^$a " "$LAB_KNOWN_HOSTS" || fail "$a left in $LAB_KNOWN_HOSTS"
-  ! grep -q "address: $a" "$LAB_INVENTORY" || fail "$a left in $LAB_INVENTORY"
+for i in 0 1 2 3; do
+  ! grep -qE "^${hosts[$i]}," "$LAB_KNOWN_HOSTS" || fail "${hosts[$i]} left in $LAB_KNOWN_HOSTS"
+  ! grep -q "address: ${addresses[$i]}$" "$LAB_INVENTORY" || fail "${addresses[$i]} left in $LAB_INVENTORY"
 done
 [[ "$(default_pids)" == "$before" ]] || fail "lab1..lab4 changed after destroy"
 status=$(VAGRANT_DEFAULT_PROVIDER=forja_lab vagrant status)
 for m in "${machines[@]}"; do
   grep -qE "^$m +not created" <<<"$status" || fail "$m should be gone:"$'\n'"$status"
 done
-echo "test_vagrant: passed (up ${up_s} s; provision changed nothing; destroy left no host)"
+echo "test_vagrant: passed (up ${up_s} s; vagrant provision ${provision_s} s, changed nothing; destroy left no host)"
