@@ -43,8 +43,8 @@ Result<VagrantInventory> vagrant_inventory(const std::string& topology_path,
     if (std::ranges::find(machine_names, host.name) == machine_names.end()) {
       return located_error(host.where,
                            "host '" + host.name + "' is no machine of `vagrant ssh-config`" +
-                               did_you_mean(host.name, machine_names) + " (machines: " +
-                               join(machine_names) + ")",
+                               did_you_mean(host.name, machine_names) +
+                               " (machines: " + join(machine_names) + ")",
                            doc->lines());
     }
   }

@@ -12,8 +12,8 @@ namespace forja {
 // An inventory for Vagrant's machines (`forja inventory --from-vagrant`): the topology's groups,
 // vars and settings, with each host's connection taken from `vagrant ssh-config`.
 struct VagrantInventory {
-  std::string text;                 // forja YAML inventory
-  std::vector<std::string> notes;   // what the user should know (host keys, addresses)
+  std::string text;                // forja YAML inventory
+  std::vector<std::string> notes;  // what the user should know (host keys, addresses)
 };
 
 // Where host keys go for machines whose ssh-config names no known_hosts file.

@@ -19,8 +19,8 @@ bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 // One `Keyword value` line, split; columns are 1-based.
 struct ConfigLine {
-  std::string keyword;  // lower case
-  std::string value;    // unquoted
+  std::string keyword;             // lower case
+  std::string value;               // unquoted
   std::vector<std::string> words;  // the value split on blanks (unquoted values only)
   int keyword_column = 0;
   int value_column = 0;
@@ -121,10 +121,10 @@ Result<std::vector<VagrantMachine>> parse_vagrant_ssh_config(std::string_view te
       continue;
     }
     if (machines.empty()) {
-      return located_error(key_at,
-                           "'" + trim(lines[n]) +
-                               "' before any Host line; is this `vagrant ssh-config` output?",
-                           lines);
+      return located_error(
+          key_at,
+          "'" + trim(lines[n]) + "' before any Host line; is this `vagrant ssh-config` output?",
+          lines);
     }
     auto& m = machines.back();
     if (line->value.empty()) {

@@ -11,10 +11,10 @@ namespace forja {
 
 // One machine as `vagrant ssh-config` describes it (a `Host` block).
 struct VagrantMachine {
-  std::string name;         // Host: the machine's name in the Vagrantfile
-  std::string host_name;    // HostName
-  int port = 22;            // Port
-  std::string user;         // User
+  std::string name;           // Host: the machine's name in the Vagrantfile
+  std::string host_name;      // HostName
+  int port = 22;              // Port
+  std::string user;           // User
   std::string identity_file;  // the first IdentityFile
   // UserKnownHostsFile and StrictHostKeyChecking as given (in the block or a file it includes);
   // empty when not given.

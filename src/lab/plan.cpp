@@ -50,8 +50,10 @@ std::optional<int> host_index(std::string_view name) {
 }
 
 Result<std::vector<PlannedHost>> named_hosts(const std::vector<std::string>& names) {
-  if (names.empty()) return bad_input("no host named (lab hosts are lab1 .. lab" +
-                                      std::to_string(k_max_hosts) + ")");
+  if (names.empty()) {
+    return bad_input("no host named (lab hosts are lab1 .. lab" + std::to_string(k_max_hosts) +
+                     ")");
+  }
   std::vector<PlannedHost> hosts;
   for (const auto& name : names) {
     auto index = host_index(name);

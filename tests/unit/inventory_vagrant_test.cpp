@@ -186,16 +186,16 @@ TEST_CASE("inventory from Vagrant: a forwarded loopback port keeps the private a
   const Host* w = inv->find_host("web-1");
   CHECK(w->connection.address == "192.168.33.11");
   CHECK(w->connection.port == 22);
-  CHECK(w->connection.key_file ==
-        "/home/ana/seeds/.vagrant/machines/web-1/virtualbox/private_key");
+  CHECK(w->connection.key_file == "/home/ana/seeds/.vagrant/machines/web-1/virtualbox/private_key");
   CHECK(w->connection.known_hosts == "/p/kh");
   // The topology gives lb-1 no address: ssh-config's forwarded port is all there is.
   const Host* l = inv->find_host("lb-1");
   CHECK(l->connection.address == "127.0.0.1");
   CHECK(l->connection.port == 2202);
   REQUIRE(out->notes.size() == 2);
-  CHECK(out->notes[0].ends_with("forja connects to their topology address on port 22 instead: "
-                                "web-1 192.168.33.11"));
+  CHECK(
+      out->notes[0].ends_with("forja connects to their topology address on port 22 instead: "
+                              "web-1 192.168.33.11"));
 }
 
 TEST_CASE("inventory from Vagrant: every host a machine, every machine a host",
