@@ -145,6 +145,7 @@ CommandSpec lab_command() {
         auto hosts = std::make_shared<int>(lab::k_default_hosts);
         auto rpm_hosts = std::make_shared<int>(0);
         auto name = std::make_shared<std::string>();
+        auto names = std::make_shared<std::vector<std::string>>();
         auto user = std::make_shared<std::string>("root");
         auto command = std::make_shared<std::vector<std::string>>();
         auto packages = std::make_shared<std::vector<std::string>>();
@@ -228,6 +229,24 @@ CommandSpec lab_command() {
         stop->add_option("name", *name, "Host name (lab1, ...)")->required();
         auto* start = sub.add_subcommand("start", "Start one stopped host again");
         start->add_option("name", *name, "Host name (lab1, ...)")->required();
+        auto* add = sub.add_subcommand(
+            "add",
+            "Boot the named hosts, joining the lab if they are not in it, and wait until their "
+            "sshd answers. Hosts already running are left alone.");
+        add->add_option("names", *names, "Host names: labN, N from 1 to 200 (at 10.77.0.(10+N))")
+            ->required();
+        add->footer(
+            "For hosts beside the default ones, e.g. a Vagrant provider's machines (see\n"
+            "vagrant/forja_lab.rb) while lab1..lab4 serve other tests:\n"
+            "  forja lab add lab41 lab42      # Debian hosts at 10.77.0.51 and 10.77.0.52\n"
+            "  forja lab remove lab41 lab42   # gone: stopped, out of known_hosts and inventories\n"
+            "They boot like every lab host (clean, the same image and repository); the lab must\n"
+            "be prepared ('forja lab up' or 'forja lab prepare' did it).");
+        auto* remove = sub.add_subcommand(
+            "remove",
+            "Stop the named hosts and take them out of the lab (state, known_hosts, "
+            "inventories); a name the lab does not have is only noted");
+        remove->add_option("names", *names, "Host names (labN)")->required();
 
         return CommandRunner([=, &sub]() -> int {
           auto paths = lab::lab_paths();
@@ -242,6 +261,8 @@ CommandSpec lab_command() {
           if (which == "down") return finish(lab::down(paths, print_line));
           if (which == "stop") return finish(lab::stop(paths, *name, print_line));
           if (which == "start") return finish(lab::start(paths, *name, print_line));
+          if (which == "add") return finish(lab::add(paths, *names, print_line));
+          if (which == "remove") return finish(lab::remove(paths, *names, print_line));
           if (which == "ssh") return exec_ssh(paths, *name, *user, *command);
           return print_status(paths);
         });

@@ -414,6 +414,84 @@ Result<void> start(const LabPaths& paths, const std::string& name, const Progres
   return {};
 }
 
+Result<void> add(const LabPaths& paths, const std::vector<std::string>& names,
+                 const Progress& progress) {
+  auto hosts = named_hosts(names);
+  if (!hosts) return std::unexpected(hosts.error());
+  if (auto r = require_root(); !r) return r;
+  if (auto t = require_tools(boot_tools()); !t) return t;
+  auto lock = LabLock::acquire(paths.lock_file());
+  if (!lock) return std::unexpected(lock.error());
+  auto state = load_state(paths.state_file());
+  if (!state) return std::unexpected(state.error());
+  refresh_pids(paths, *state);
+  if (!prepared(paths)) return fail("the lab is not prepared: run 'forja lab prepare' first");
+  if (auto a = add_planned_hosts(*state, *hosts, progress); !a) return a;
+  if (auto m = ready_machine(); !m) return m;
+  if (auto w = write_access_files(paths, *state); !w) return w;
+  auto begin = Clock::now();
+  std::vector<HostState> booted;
+  std::vector<std::string> running;
+  Result<void> boot_result;
+  for (const auto& planned : *hosts) {
+    auto& h = *state->find(planned.name);
+    if (h.pid > 0) {
+      running.push_back(h.host.name);
+      continue;
+    }
+    boot_result = boot(paths, h);
+    if (!boot_result) break;
+    booted.push_back(h);
+  }
+  if (auto s = save_state(paths.state_file(), *state); !s) return s;
+  if (!boot_result) return boot_result;
+  if (!running.empty()) progress("lab: already running: " + join(running));
+  if (booted.empty()) return {};
+  if (auto w = wait_for_ssh(paths, booted, boot_timeout(booted.size())); !w) return w;
+  std::vector<std::string> added;
+  for (const auto& h : booted) added.push_back(h.host.name + " (" + h.host.address + ")");
+  progress("lab: added " + join(added) + " in " + seconds_since(begin));
+  return {};
+}
+
+Result<void> remove(const LabPaths& paths, const std::vector<std::string>& names,
+                    const Progress& progress) {
+  auto hosts = named_hosts(names);
+  if (!hosts) return std::unexpected(hosts.error());
+  if (auto r = require_root(); !r) return r;
+  auto lock = LabLock::acquire(paths.lock_file());
+  if (!lock) return std::unexpected(lock.error());
+  auto state = load_state(paths.state_file());
+  if (!state) return std::unexpected(state.error());
+  refresh_pids(paths, *state);
+  auto begin = Clock::now();
+  std::map<int, int> pids;
+  std::vector<std::string> removed, absent;
+  for (const auto& planned : *hosts) {
+    if (auto* h = state->find(planned.name)) {
+      pids[h->host.index] = h->pid;
+      removed.push_back(planned.name);
+    } else {
+      absent.push_back(planned.name);
+    }
+  }
+  stop_host_processes(pids, std::chrono::seconds(8));
+  for (const auto& planned : *hosts) {
+    if (!state->find(planned.name)) continue;
+    if (auto n = remove_host_network(planned); !n) return n;
+    remove_host_cgroups(planned);
+    state->remove(planned.name);
+  }
+  if (auto s = save_state(paths.state_file(), *state); !s) return s;
+  if (auto w = write_access_files(paths, *state); !w) return w;
+  if (!absent.empty()) progress("lab: not in the lab: " + join(absent));
+  if (!removed.empty()) {
+    progress("lab: removed " + join(removed) + " in " + seconds_since(begin) + "; " +
+             std::to_string(state->hosts.size()) + " hosts left");
+  }
+  return {};
+}
+
 Result<std::vector<HostStatus>> status(const LabPaths& paths) {
   auto state = load_state(paths.state_file());
   if (!state) return std::unexpected(state.error());

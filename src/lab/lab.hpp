@@ -34,6 +34,17 @@ namespace forja::lab {
 [[nodiscard]] Result<void> start(const LabPaths& paths, const std::string& name,
                                  const Progress& progress);
 
+// Boot the named hosts (lab<N>, Debian), joining the lab if they are not in it yet, and wait
+// until their sshd answers; known_hosts and the inventories list them from then on. Hosts
+// already running are left alone. The lab must be prepared ('forja lab up' or 'prepare').
+[[nodiscard]] Result<void> add(const LabPaths& paths, const std::vector<std::string>& names,
+                               const Progress& progress);
+
+// Stop the named hosts and take them out of the lab (state, known_hosts, inventories); a name
+// the lab does not have is noted, not an error. The other hosts are left alone.
+[[nodiscard]] Result<void> remove(const LabPaths& paths, const std::vector<std::string>& names,
+                                  const Progress& progress);
+
 // One row of `forja lab status`.
 struct HostStatus {
   PlannedHost host;

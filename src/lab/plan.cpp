@@ -49,4 +49,24 @@ std::optional<int> host_index(std::string_view name) {
   return index;
 }
 
+Result<std::vector<PlannedHost>> named_hosts(const std::vector<std::string>& names) {
+  if (names.empty()) {
+    return bad_input("no host named (lab hosts are lab1 .. lab" + std::to_string(k_max_hosts) +
+                     ")");
+  }
+  std::vector<PlannedHost> hosts;
+  for (const auto& name : names) {
+    auto index = host_index(name);
+    if (!index) {
+      return bad_input("'" + name + "' is not a lab host name (lab1 .. lab" +
+                       std::to_string(k_max_hosts) + ", each at 10.77.0.(10+N))");
+    }
+    for (const auto& h : hosts) {
+      if (h.index == *index) return bad_input("'" + name + "' is named twice");
+    }
+    hosts.push_back(planned_host(*index));
+  }
+  return hosts;
+}
+
 }  // namespace forja::lab

@@ -49,4 +49,8 @@ struct PlannedHost {
 // The index of a lab host name ("lab7" -> 7), or nothing when it is not one.
 [[nodiscard]] std::optional<int> host_index(std::string_view name);
 
+// The Debian hosts with these names (`forja lab add/remove`), in the order given; bad input for
+// a name that is no lab host name (lab1 .. lab<k_max_hosts>), or one given twice.
+[[nodiscard]] Result<std::vector<PlannedHost>> named_hosts(const std::vector<std::string>& names);
+
 }  // namespace forja::lab

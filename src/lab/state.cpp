@@ -20,6 +20,10 @@ HostState& LabState::ensure(const PlannedHost& host) {
   return *hosts.insert(pos, HostState{host, 0});
 }
 
+bool LabState::remove(std::string_view name) {
+  return std::erase_if(hosts, [&](const HostState& h) { return h.host.name == name; }) > 0;
+}
+
 std::string render_state(const LabState& state) {
   std::string text = "# forja lab state: NAME ADDRESS PID (0 = stopped). Written by forja lab.\n";
   for (const auto& h : state.hosts) {

@@ -24,6 +24,8 @@ struct LabState {
   [[nodiscard]] HostState* find(std::string_view name);
   // The entry for this host, added (stopped) if it is missing; keeps index order.
   HostState& ensure(const PlannedHost& host);
+  // Drop the entry for this host name; false when there was none.
+  bool remove(std::string_view name);
 };
 
 // The state file's text: one "NAME ADDRESS PID" line per host.

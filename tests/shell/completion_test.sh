@@ -79,10 +79,11 @@ for shell in bash zsh; do
   # Subcommands (the hidden __complete is not one), and a subcommand's own subcommands.
   expect $shell "" version inventory run facts plan apply verify lab
   expect $shell "ve" verify version
-  expect $shell "lab " up down status prepare ssh stop start
+  expect $shell "lab " up down status prepare ssh stop start add remove
   # Options of the command being typed.
   expect $shell "run --n" --no-become
   expect $shell "inventory --l" --limit --list
+  expect $shell "inventory --from" --from-vagrant
   expect $shell "lab up --h" --help --hosts
   # Host and group names from -i, for a pattern, --limit and --host; parts of a pattern.
   expect $shell "run -i $inv " all ungrouped web db prod bastion web1 web2 web3 web9 db1

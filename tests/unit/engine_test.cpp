@@ -107,7 +107,7 @@ TEST_CASE("site.yml validates for every host of the lab and of the Vagrant inven
   std::string root = FORJA_SOURCE_DIR;
   auto book = load_playbook(root + "/playbooks/site.yml");
   if (!book) FAIL(book.error().message);
-  for (const char* name : {"lab.yml", "vagrant.yml"}) {
+  for (const char* name : {"lab.yml", "vagrant.yml", "vagrant-lab.yml"}) {
     INFO(name);
     auto inventory = load_inventory(root + "/inventories/" + name);
     if (!inventory) FAIL(inventory.error().message);
@@ -122,6 +122,38 @@ TEST_CASE("site.yml validates for every host of the lab and of the Vagrant inven
       if (!built) FAIL(host.name + ": " + built.error().message);
     }
   }
+}
+
+#include "template/render.hpp"
+
+TEST_CASE("site.yml's verify asks discovery_url, else Consul on the host of group discovery",
+          "[engine][site]") {
+  std::string root = FORJA_SOURCE_DIR;
+  auto book = load_playbook(root + "/playbooks/site.yml");
+  if (!book) FAIL(book.error().message);
+  // The endpoint of a verify entry, rendered for one host of an inventory.
+  auto endpoint = [&](const std::string& inventory_file, const std::string& type,
+                      const std::string& host_name, const std::string& address) {
+    auto inventory = load_inventory(root + "/inventories/" + inventory_file);
+    if (!inventory) FAIL(inventory.error().message);
+    for (auto& h : inventory->hosts) h.connection.address = address + h.name.substr(h.name.size() - 1);
+    const Host* host = inventory->find_host(host_name);
+    REQUIRE(host);
+    for (const auto& decl : book->verify) {
+      if (decl.type != type) continue;
+      auto out = render_template(decl.node["endpoint"].Scalar(),
+                                 host_context(*book, *inventory, *host, fact_stub()), decl.where);
+      if (!out) FAIL(out.error().message);
+      return *out;
+    }
+    FAIL("no verify entry " + type);
+    return std::string();
+  };
+  // vagrant-lab.yml sets no discovery_url: consul-1's address (10.0.0.1 here) is asked.
+  CHECK(endpoint("vagrant-lab.yml", "discovery", "consul-1", "10.0.0.") == "http://10.0.0.1:8500");
+  CHECK(endpoint("vagrant-lab.yml", "lb_spread", "lb-1", "10.0.0.") == "http://10.0.0.1:8500");
+  CHECK(endpoint("lab.yml", "discovery", "lab1", "10.9.9.") == "http://10.77.0.11:8500");
+  CHECK(endpoint("lab.yml", "lb_spread", "lab4", "10.9.9.") == "http://10.77.0.11:8500");
 }
 
 TEST_CASE("tags select states; handlers stay available", "[engine][playbook]") {

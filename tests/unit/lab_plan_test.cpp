@@ -69,3 +69,38 @@ TEST_CASE("lab state parse errors name file and line", "[lab][state]") {
   CHECK(dup.error().message.find("listed twice") != std::string::npos);
   CHECK_FALSE(parse_state("lab1 10.77.0.11 -4\n", "s"));
 }
+
+TEST_CASE("named lab hosts keep the order given, each at its own address", "[lab][plan]") {
+  auto hosts = named_hosts({"lab42", "lab41"});
+  REQUIRE(hosts);
+  REQUIRE(hosts->size() == 2);
+  CHECK((*hosts)[0].name == "lab42");
+  CHECK((*hosts)[0].address == "10.77.0.52");
+  CHECK((*hosts)[0].kind == HostKind::debian);
+  CHECK((*hosts)[1].name == "lab41");
+  CHECK((*hosts)[1].address == "10.77.0.51");
+}
+
+TEST_CASE("named lab hosts: a name that is no lab host, or one given twice, is bad input",
+          "[lab][plan]") {
+  auto bad = named_hosts({"lab41", "web-1"});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == forja::ExitCode::bad_input);
+  CHECK(bad.error().message == "'web-1' is not a lab host name (lab1 .. lab200, each at 10.77.0.(10+N))");
+  auto dup = named_hosts({"lab41", "lab42", "lab41"});
+  REQUIRE_FALSE(dup);
+  CHECK(dup.error().message == "'lab41' is named twice");
+  CHECK_FALSE(named_hosts({"lab201"}));
+  CHECK_FALSE(named_hosts({}));
+}
+
+TEST_CASE("lab state drops a removed host and keeps the others in index order", "[lab][state]") {
+  LabState state;
+  for (int i : {42, 1, 41, 2}) state.ensure(planned_host(i)).pid = 100 + i;
+  CHECK(state.remove("lab41"));
+  CHECK_FALSE(state.remove("lab41"));
+  CHECK_FALSE(state.remove("lab7"));
+  CHECK(render_state(state) ==
+        "# forja lab state: NAME ADDRESS PID (0 = stopped). Written by forja lab.\n"
+        "lab1 10.77.0.11 101\nlab2 10.77.0.12 102\nlab42 10.77.0.52 142\n");
+}
