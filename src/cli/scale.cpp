@@ -133,6 +133,9 @@ int run_scale(const ScaleOptions& o) {
     return {};
   };
 
+  if (live.empty()) {
+    return report_error({svc->service + ": no host of '" + svc->group + "' is up", ExitCode::unreachable});
+  }
   const auto new_inventory = with_record(placed->record);
   if (o.dry_run) {
     auto run = run_options(o.playbook, false);
