@@ -26,8 +26,8 @@ struct ScaleOptions {
   PlaybookOptions playbook;
   std::string request;
   bool dry_run = false;
-  int timeout = 90;      // seconds for each wait (discovery, balancer)
-  double grace = 2.0;    // seconds for in-flight requests once the balancer stopped sending
+  int timeout = 90;    // seconds for each wait (discovery, balancer)
+  double grace = 2.0;  // seconds for in-flight requests once the balancer stopped sending
 };
 
 std::vector<std::string> names(const std::vector<Replica>& list) {
@@ -70,9 +70,10 @@ int run_scale(const ScaleOptions& o) {
                          ExitCode::bad_input});
   }
   if (svc->backend.empty() || svc->endpoint.empty()) {
-    return report_error({svc->service + ": the hosts of '" + svc->group +
-                             "' name no discovery_backend and discovery_url: no store for the count",
-                         ExitCode::bad_input});
+    return report_error(
+        {svc->service + ": the hosts of '" + svc->group +
+             "' name no discovery_backend and discovery_url: no store for the count",
+         ExitCode::bad_input});
   }
   auto store = make_kv_store(svc->backend, svc->endpoint);
   if (!store) return report_error(store.error());
@@ -89,18 +90,23 @@ int run_scale(const ScaleOptions& o) {
   PlacementInput in{svc->hosts, {}, svc->first_port, *desired, read->record};
   for (const auto& [h, why] : down) in.down.insert(h);
   auto placed = place(in);
-  if (!placed) return report_error({svc->service + ": " + placed.error().message, ExitCode::failed});
+  if (!placed)
+    return report_error({svc->service + ": " + placed.error().message, ExitCode::failed});
 
   auto& out = reporter();
   out.line(fmt::format("{}: {} -> {} replica(s) ({} key {}{})", svc->service, read->record.desired,
-                       *desired, (*store)->where(), svc->key(), read->stored ? "" : ", not stored yet"));
-  for (const auto& [h, why] : down) out.line(fmt::format("{}: {} is down ({})", svc->service, h, why));
-  for (const auto& x : placed->added) out.line(fmt::format("  + {}:{} ({})", x.host, x.port, x.instance()));
+                       *desired, (*store)->where(), svc->key(),
+                       read->stored ? "" : ", not stored yet"));
+  for (const auto& [h, why] : down)
+    out.line(fmt::format("{}: {} is down ({})", svc->service, h, why));
+  for (const auto& x : placed->added)
+    out.line(fmt::format("  + {}:{} ({})", x.host, x.port, x.instance()));
   for (const auto& x : placed->removed) {
     out.line(fmt::format("  - {}:{} ({}: drained, then stopped)", x.host, x.port, x.instance()));
   }
   for (const auto& x : placed->lost) {
-    out.line(fmt::format("  ! {}:{} ({}: lost with its host, retired)", x.host, x.port, x.instance()));
+    out.line(
+        fmt::format("  ! {}:{} ({}: lost with its host, retired)", x.host, x.port, x.instance()));
   }
   std::set<std::string> live;
   for (const auto& h : svc->hosts)
@@ -115,26 +121,29 @@ int run_scale(const ScaleOptions& o) {
         continue;
       }
       auto other_store = make_kv_store(s.backend, s.endpoint);
-      auto other = other_store ? read_scale(**other_store, s) : Result<StoredScale>(std::unexpected(other_store.error()));
+      auto other = other_store ? read_scale(**other_store, s)
+                               : Result<StoredScale>(std::unexpected(other_store.error()));
       records.push_back(other ? other->record : default_record(s.hosts, s.first_port));
     }
     inject_replicas(inv, *services, records);
     return inv;
   };
-  auto converge = [&](const Inventory& inv, std::set<std::string> hosts, std::vector<std::string> tags,
-                      bool apply) -> Result<void> {
+  auto converge = [&](const Inventory& inv, std::set<std::string> hosts,
+                      std::vector<std::string> tags, bool apply) -> Result<void> {
     auto run = run_options(o.playbook, apply);
     run.limit = pattern(hosts);
     run.tags = std::move(tags);
     auto outcome = run_loaded_playbook(*book, inv, o.playbook, run);
     if (!outcome) return std::unexpected(outcome.error());
     auto code = outcome->exit_code(false);
-    if (code != ExitCode::ok) return fail(svc->service + ": the run on " + run.limit + " did not succeed", code);
+    if (code != ExitCode::ok)
+      return fail(svc->service + ": the run on " + run.limit + " did not succeed", code);
     return {};
   };
 
   if (live.empty()) {
-    return report_error({svc->service + ": no host of '" + svc->group + "' is up", ExitCode::unreachable});
+    return report_error(
+        {svc->service + ": no host of '" + svc->group + "' is up", ExitCode::unreachable});
   }
   const auto new_inventory = with_record(placed->record);
   if (o.dry_run) {
@@ -148,9 +157,11 @@ int run_scale(const ScaleOptions& o) {
   // The count first: from here on, every run by anyone converges to it.
   auto stored = (*store)->put_if(svc->key(), record_to_json(placed->record),
                                  read->stored ? read->stored->version : "");
-  if (!stored) return report_error({svc->service + ": the scale store (" + (*store)->where() + ") is unreachable: " +
-                                        stored.error().message + "; nothing was changed",
-                                    ExitCode::unreachable});
+  if (!stored)
+    return report_error({svc->service + ": the scale store (" + (*store)->where() +
+                             ") is unreachable: " + stored.error().message +
+                             "; nothing was changed",
+                         ExitCode::unreachable});
   if (!*stored) {
     return report_error({svc->service + ": someone else stored a scale of " + svc->service +
                              " since it was read; nothing was changed: run again",
@@ -169,15 +180,19 @@ int run_scale(const ScaleOptions& o) {
   }
   if (!drain_hosts.empty()) {
     auto t = ScaleClock::now();
-    if (auto r = converge(new_inventory, drain_hosts, {"drain"}, true); !r) return report_error(r.error());
-    if (auto r = wait_discovery(**discovery, svc->service, {}, gone, deadline()); !r) return report_error(r.error());
+    if (auto r = converge(new_inventory, drain_hosts, {"drain"}, true); !r)
+      return report_error(r.error());
+    if (auto r = wait_discovery(**discovery, svc->service, {}, gone, deadline()); !r)
+      return report_error(r.error());
     if (!svc->balancer_url.empty()) {
-      if (auto r = wait_not_served_by(svc->balancer_url, gone, 20, deadline()); !r) return report_error(r.error());
+      if (auto r = wait_not_served_by(svc->balancer_url, gone, 20, deadline()); !r)
+        return report_error(r.error());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(o.grace * 1000)));
-    out.line(fmt::format("{}: drained {} in {:.1f} s (out of {} and the balancer, {:.1f} s for requests in flight)",
-                         svc->service, join(names(placed->removed)), seconds_since(t),
-                         (*discovery)->backend(), o.grace));
+    out.line(fmt::format(
+        "{}: drained {} in {:.1f} s (out of {} and the balancer, {:.1f} s for requests in flight)",
+        svc->service, join(names(placed->removed)), seconds_since(t), (*discovery)->backend(),
+        o.grace));
   }
 
   // Converge every live host of the group: new replicas started, ports opened, registered;
@@ -186,51 +201,58 @@ int run_scale(const ScaleOptions& o) {
 
   // Proof: every new replica passing in discovery and served a request through the balancer.
   std::set<std::string> wanted;
-  for (const auto& x : replica_list(placed->record.replicas, svc->hosts)) wanted.insert(x.instance());
-  if (auto r = wait_discovery(**discovery, svc->service, wanted, gone, deadline()); !r) return report_error(r.error());
+  for (const auto& x : replica_list(placed->record.replicas, svc->hosts))
+    wanted.insert(x.instance());
+  if (auto r = wait_discovery(**discovery, svc->service, wanted, gone, deadline()); !r)
+    return report_error(r.error());
   if (!svc->balancer_url.empty()) {
     for (const auto& x : placed->added) {
       auto t = ScaleClock::now();
-      if (auto r = wait_served_by(svc->balancer_url, x.instance(), deadline()); !r) return report_error(r.error());
-      out.line(fmt::format("{}: {} served a request through {} ({:.1f} s after it was started)", svc->service,
-                           x.instance(), svc->balancer_url, seconds_since(t)));
+      if (auto r = wait_served_by(svc->balancer_url, x.instance(), deadline()); !r)
+        return report_error(r.error());
+      out.line(fmt::format("{}: {} served a request through {} ({:.1f} s after it was started)",
+                           svc->service, x.instance(), svc->balancer_url, seconds_since(t)));
     }
   }
   out.line(fmt::format("{}: {} replica(s): {} ({:.1f} s)", svc->service, *desired,
-                       join(names(replica_list(placed->record.replicas, svc->hosts))), seconds_since(t0)));
+                       join(names(replica_list(placed->record.replicas, svc->hosts))),
+                       seconds_since(t0)));
   return 0;
 }
 
 }  // namespace
 
 CommandSpec scale_command() {
-  return {"scale", "Set a service's replica count (web=4, web+1, web-1) and converge to it",
-          [](CLI::App& sub) {
-            auto o = std::make_shared<ScaleOptions>();
-            add_connect_options(sub, o->playbook.connect);
-            sub.add_option("playbook", o->playbook.playbook, "Playbook file (e.g. playbooks/site.yml)")
-                ->required();
-            sub.add_option("count", o->request, "SERVICE=N, SERVICE+N or SERVICE-N")->required();
-            sub.add_flag("--dry-run", o->dry_run, "Show the placement and the plan; change nothing");
-            sub.add_flag("--exit-code", o->playbook.exit_code, "With --dry-run: exit 4 when changes are pending");
-            sub.add_option("--timeout", o->timeout, "Seconds each wait (discovery, balancer) may take")
-                ->capture_default_str();
-            sub.add_option("--grace", o->grace, "Seconds left for requests in flight after a drain")
-                ->capture_default_str();
-            sub.add_option("--state-dir", o->playbook.state_dir, "Where owed handlers are kept between runs");
-            sub.add_flag("-v,--verbose", o->playbook.verbose, "Also list states that need no change");
-            sub.add_flag("--no-diff", o->playbook.no_diff, "Print no diffs (summaries only)");
-            sub.footer(
-                "The count and where each replica runs are stored in the discovery service's\n"
-                "key-value store (Consul's KV or etcd, key forja/scale/SERVICE), checked-and-set, so\n"
-                "every operator and every later plan/apply sees them; an unreachable store changes\n"
-                "nothing (exit 3). A new replica goes to the host of the group with the fewest,\n"
-                "on its next free port; forja reports success once the balancer served it.\n"
-                "A replica taken away is drained first: out of discovery and the balancer, then\n"
-                "stopped and its port closed. Hosts that are down lose their replicas to live ones.\n"
-                "Example: forja scale -i inventories/lab.yml playbooks/site.yml web+1");
-            return CommandRunner([o] { return run_scale(*o); });
-          }};
+  return {
+      "scale", "Set a service's replica count (web=4, web+1, web-1) and converge to it",
+      [](CLI::App& sub) {
+        auto o = std::make_shared<ScaleOptions>();
+        add_connect_options(sub, o->playbook.connect);
+        sub.add_option("playbook", o->playbook.playbook, "Playbook file (e.g. playbooks/site.yml)")
+            ->required();
+        sub.add_option("count", o->request, "SERVICE=N, SERVICE+N or SERVICE-N")->required();
+        sub.add_flag("--dry-run", o->dry_run, "Show the placement and the plan; change nothing");
+        sub.add_flag("--exit-code", o->playbook.exit_code,
+                     "With --dry-run: exit 4 when changes are pending");
+        sub.add_option("--timeout", o->timeout, "Seconds each wait (discovery, balancer) may take")
+            ->capture_default_str();
+        sub.add_option("--grace", o->grace, "Seconds left for requests in flight after a drain")
+            ->capture_default_str();
+        sub.add_option("--state-dir", o->playbook.state_dir,
+                       "Where owed handlers are kept between runs");
+        sub.add_flag("-v,--verbose", o->playbook.verbose, "Also list states that need no change");
+        sub.add_flag("--no-diff", o->playbook.no_diff, "Print no diffs (summaries only)");
+        sub.footer(
+            "The count and where each replica runs are stored in the discovery service's\n"
+            "key-value store (Consul's KV or etcd, key forja/scale/SERVICE), checked-and-set, so\n"
+            "every operator and every later plan/apply sees them; an unreachable store changes\n"
+            "nothing (exit 3). A new replica goes to the host of the group with the fewest,\n"
+            "on its next free port; forja reports success once the balancer served it.\n"
+            "A replica taken away is drained first: out of discovery and the balancer, then\n"
+            "stopped and its port closed. Hosts that are down lose their replicas to live ones.\n"
+            "Example: forja scale -i inventories/lab.yml playbooks/site.yml web+1");
+        return CommandRunner([o] { return run_scale(*o); });
+      }};
 }
 
 }  // namespace forja

@@ -70,7 +70,8 @@ class EtcdKv final : public KvStore {
     if (!r) return std::unexpected(r.error());
     const auto kvs = (*r)["kvs"];
     if (!kvs || !kvs.IsSequence() || kvs.size() == 0) return std::optional<KvValue>{};
-    return KvValue{base64_decode(json_scalar(kvs[0], "value")), json_scalar(kvs[0], "mod_revision")};
+    return KvValue{base64_decode(json_scalar(kvs[0], "value")),
+                   json_scalar(kvs[0], "mod_revision")};
   }
 
   Result<bool> put_if(const std::string& key, const std::string& value,
@@ -78,12 +79,14 @@ class EtcdKv final : public KvStore {
     auto k = json_string(base64_encode("/" + key));
     std::string compare =
         version.empty()
-            ? "{\"key\":" + k + ",\"target\":\"CREATE\",\"result\":\"EQUAL\",\"create_revision\":\"0\"}"
+            ? "{\"key\":" + k +
+                  ",\"target\":\"CREATE\",\"result\":\"EQUAL\",\"create_revision\":\"0\"}"
             : "{\"key\":" + k + ",\"target\":\"MOD\",\"result\":\"EQUAL\",\"mod_revision\":" +
                   json_string(version) + "}";
-    auto r = call_json("POST", m_endpoint + "/v3/kv/txn",
-                       "{\"compare\":[" + compare + "],\"success\":[{\"request_put\":{\"key\":" + k +
-                           ",\"value\":" + json_string(base64_encode(value)) + "}}]}");
+    auto r =
+        call_json("POST", m_endpoint + "/v3/kv/txn",
+                  "{\"compare\":[" + compare + "],\"success\":[{\"request_put\":{\"key\":" + k +
+                      ",\"value\":" + json_string(base64_encode(value)) + "}}]}");
     if (!r) return std::unexpected(r.error());
     return json_scalar(*r, "succeeded") == "true";
   }

@@ -39,13 +39,13 @@ Result<void> wait_served_by(const std::string& url, const std::string& instance,
   }
   std::vector<std::string> others;
   for (const auto& [who, n] : seen) others.push_back(who + " (" + std::to_string(n) + ")");
-  return fail("the balancer " + url + " never answered from " + instance + "; answers from: " +
-              (others.empty() ? "none" : join(others)) +
+  return fail("the balancer " + url + " never answered from " + instance +
+              "; answers from: " + (others.empty() ? "none" : join(others)) +
               (last_error.empty() ? "" : "; last error: " + last_error));
 }
 
-Result<void> wait_not_served_by(const std::string& url, const std::set<std::string>& gone, int quiet,
-                                ScaleClock::time_point deadline) {
+Result<void> wait_not_served_by(const std::string& url, const std::set<std::string>& gone,
+                                int quiet, ScaleClock::time_point deadline) {
   int in_a_row = 0;
   std::string last;
   while (ScaleClock::now() < deadline) {
@@ -65,8 +65,8 @@ Result<void> wait_not_served_by(const std::string& url, const std::set<std::stri
 }
 
 Result<void> wait_discovery(Discovery& discovery, const std::string& service,
-                            const std::set<std::string>& present, const std::set<std::string>& absent,
-                            ScaleClock::time_point deadline) {
+                            const std::set<std::string>& present,
+                            const std::set<std::string>& absent, ScaleClock::time_point deadline) {
   std::string why = "not asked";
   while (true) {
     auto list = discovery.instances(service);

@@ -21,8 +21,9 @@ using ScaleClock = std::chrono::steady_clock;
                                           ScaleClock::time_point deadline);
 
 // Ask the balancer until `quiet` answers in a row came from none of `gone`.
-[[nodiscard]] Result<void> wait_not_served_by(const std::string& url, const std::set<std::string>& gone,
-                                              int quiet, ScaleClock::time_point deadline);
+[[nodiscard]] Result<void> wait_not_served_by(const std::string& url,
+                                              const std::set<std::string>& gone, int quiet,
+                                              ScaleClock::time_point deadline);
 
 // Wait until discovery lists each of `present` as passing and none of `absent`.
 [[nodiscard]] Result<void> wait_discovery(Discovery& discovery, const std::string& service,

@@ -21,10 +21,10 @@ Result<void> place_scaled_replicas(const Playbook& book, Inventory& inventory, S
     if (!store) return std::unexpected(store.error());
     auto read = read_scale(**store, svc);
     if (!read) {
-      reporter().error_line("forja: warning: " + svc.service + ": the scale store (" + (*store)->where() +
-                            ") did not answer (" + read.error().message +
-                            "): one replica per host of '" + svc.group +
-                            "' as the playbook declares; a stored scale is applied once it answers");
+      reporter().error_line(
+          "forja: warning: " + svc.service + ": the scale store (" + (*store)->where() +
+          ") did not answer (" + read.error().message + "): one replica per host of '" + svc.group +
+          "' as the playbook declares; a stored scale is applied once it answers");
       records.push_back(fallback);
       continue;
     }

@@ -58,7 +58,8 @@ std::string assignment_json(const Assignment& a) {
 Result<int> json_int(const YAML::Node& node, const std::string& where) {
   if (!node || !node.IsScalar()) return fail(where + ": expected a number");
   const auto& s = node.Scalar();
-  if (s.empty() || s.size() > 6 || !std::ranges::all_of(s, [](char c) { return c >= '0' && c <= '9'; })) {
+  if (s.empty() || s.size() > 6 ||
+      !std::ranges::all_of(s, [](char c) { return c >= '0' && c <= '9'; })) {
     return fail(where + ": expected a number, got '" + s + "'");
   }
   return std::stoi(s);

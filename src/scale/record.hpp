@@ -42,6 +42,7 @@ struct ScaleRecord {
 // {"desired":4,"replicas":{"lab2":[5000,5001]},"retired":{"lab3":[5002]}} (keys sorted).
 [[nodiscard]] std::string record_to_json(const ScaleRecord& record);
 // The same back; `what` names the source in errors (the store's key).
-[[nodiscard]] Result<ScaleRecord> record_from_json(const std::string& json, const std::string& what);
+[[nodiscard]] Result<ScaleRecord> record_from_json(const std::string& json,
+                                                   const std::string& what);
 
 }  // namespace forja

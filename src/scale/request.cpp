@@ -6,7 +6,8 @@ namespace forja {
 
 namespace {
 
-std::unexpected<Error> located(const std::string& text, std::size_t column, const std::string& what) {
+std::unexpected<Error> located(const std::string& text, std::size_t column,
+                               const std::string& what) {
   return bad_input("command line: scale argument '" + text + "':" + std::to_string(column) + ": " +
                    what + " (expected SERVICE=N, SERVICE+N or SERVICE-N, e.g. web=4, web+1)");
 }
@@ -18,13 +19,15 @@ Result<ScaleRequest> parse_scale_request(const std::string& text) {
   if (at == std::string::npos) {
     auto plus = text.rfind('+');
     auto minus = text.rfind('-');
-    if (plus != std::string::npos && (minus == std::string::npos || plus > minus)) at = plus;
-    else at = minus;
+    if (plus != std::string::npos && (minus == std::string::npos || plus > minus))
+      at = plus;
+    else
+      at = minus;
   }
   if (at == std::string::npos) return located(text, text.size() + 1, "no '=', '+' or '-'");
   ScaleRequest r;
   r.service = text.substr(0, at);
-  r.op = text[at] == '=' ? ScaleRequest::Op::set
+  r.op = text[at] == '='   ? ScaleRequest::Op::set
          : text[at] == '+' ? ScaleRequest::Op::add
                            : ScaleRequest::Op::remove;
   if (r.service.empty()) return located(text, 1, "no service name");
@@ -35,7 +38,8 @@ Result<ScaleRequest> parse_scale_request(const std::string& text) {
     if (!ok) return located(text, i + 1, std::string("'") + c + "' in a service name");
   }
   auto number = text.substr(at + 1);
-  if (number.empty()) return located(text, at + 2, "no number after '" + std::string(1, text[at]) + "'");
+  if (number.empty())
+    return located(text, at + 2, "no number after '" + std::string(1, text[at]) + "'");
   for (std::size_t i = 0; i < number.size(); ++i) {
     if (number[i] < '0' || number[i] > '9') {
       return located(text, at + 2 + i, "'" + std::string(1, number[i]) + "' is not a digit");
@@ -58,8 +62,8 @@ Result<int> ScaleRequest::desired(int current) const {
                      " replica(s): cannot remove " + std::to_string(count));
   }
   if (n > k_max_replicas) {
-    return bad_input("command line: " + service + ": more than " +
-                     std::to_string(k_max_replicas) + " replicas");
+    return bad_input("command line: " + service + ": more than " + std::to_string(k_max_replicas) +
+                     " replicas");
   }
   return n;
 }

@@ -44,9 +44,11 @@ Result<std::vector<ScaledService>> scaled_services(const Playbook& book, const I
     const auto at = where + ": " + s.service;
     s.group = var(kv.second, "group");
     if (s.group.empty()) return bad_input(at + ": no group");
-    if (!inv.find_group(s.group)) return bad_input(at + ": group '" + s.group + "' is not in " + inv.path);
+    if (!inv.find_group(s.group))
+      return bad_input(at + ": group '" + s.group + "' is not in " + inv.path);
     auto port = var(kv.second, "port");
-    if (port.empty() || port.size() > 5 || !std::ranges::all_of(port, [](char c) { return c >= '0' && c <= '9'; }) ||
+    if (port.empty() || port.size() > 5 ||
+        !std::ranges::all_of(port, [](char c) { return c >= '0' && c <= '9'; }) ||
         std::stoi(port) < 1 || std::stoi(port) > 65535) {
       return bad_input(at + ": port: expected a port number, got '" + port + "'");
     }
@@ -93,7 +95,8 @@ std::map<std::string, std::string> down_hosts(const ScaledService& svc, const In
     threads.emplace_back([&, i] {
       const Host* h = find_host(inv, svc.hosts[i]);
       if (!h || h->connection.address == "local") return;
-      auto r = tcp_connect(h->connection.address, h->connection.port, std::chrono::milliseconds(2000));
+      auto r =
+          tcp_connect(h->connection.address, h->connection.port, std::chrono::milliseconds(2000));
       if (!r) why[i] = r.error().message;
     });
   }

@@ -9,7 +9,8 @@
 namespace forja {
 
 int ServiceStatus::running() const {
-  return static_cast<int>(std::ranges::count_if(replicas, [](const auto& r) { return r.registered; }));
+  return static_cast<int>(
+      std::ranges::count_if(replicas, [](const auto& r) { return r.registered; }));
 }
 
 int ServiceStatus::healthy() const {
@@ -50,9 +51,10 @@ ServiceStatus merge_status(const ScaledService& service, const ScaleRecord& reco
 
 std::vector<std::string> status_lines(const ServiceStatus& s) {
   std::vector<std::string> out;
-  out.push_back(fmt::format("{}: desired {}, running {}, healthy {} ({}{})", s.service.service, s.desired,
-                            s.running(), s.healthy(), s.store,
-                            s.stored ? " key " + s.service.key() : ": nothing stored, one replica per host"));
+  out.push_back(
+      fmt::format("{}: desired {}, running {}, healthy {} ({}{})", s.service.service, s.desired,
+                  s.running(), s.healthy(), s.store,
+                  s.stored ? " key " + s.service.key() : ": nothing stored, one replica per host"));
   for (const auto& r : s.replicas) {
     std::string state = !r.registered ? "not registered" : health_name(r.health);
     if (!r.cause.empty()) state += ": " + r.cause;
@@ -90,11 +92,11 @@ std::string status_dot(const std::vector<ServiceStatus>& statuses) {
       out += fmt::format("  {} [label={}, fillcolor=\"#dbe9f6\"];\n", quoted(lb),
                          quoted("HAProxy (" + svc.balancer_host + ")\\n" + svc.balancer_url));
     }
-    out += fmt::format("  {} [label={}, shape=cylinder, fillcolor=\"#fdf0d5\"];\n", quoted(disc),
-                       quoted(svc.backend + " (" + s.discovery_host + ")\\n" + svc.endpoint +
-                              "\\n" + svc.service + ": desired " + std::to_string(s.desired) +
-                              ", running " + std::to_string(s.running()) + ", healthy " +
-                              std::to_string(s.healthy())));
+    out += fmt::format(
+        "  {} [label={}, shape=cylinder, fillcolor=\"#fdf0d5\"];\n", quoted(disc),
+        quoted(svc.backend + " (" + s.discovery_host + ")\\n" + svc.endpoint + "\\n" + svc.service +
+               ": desired " + std::to_string(s.desired) + ", running " +
+               std::to_string(s.running()) + ", healthy " + std::to_string(s.healthy())));
     std::map<std::string, std::vector<const ReplicaStatus*>> by_host;
     std::vector<std::string> host_order;
     for (const auto& r : s.replicas) {
@@ -107,8 +109,8 @@ std::string status_dot(const std::vector<ServiceStatus>& statuses) {
       for (const auto* r : by_host[h]) {
         const bool ok = r->registered && r->health == Health::passing;
         out += fmt::format("    {} [label={}, fillcolor={}];\n", quoted(r->replica.instance()),
-                           quoted(svc.service + "@" + std::to_string(r->replica.port) + "\\n:" +
-                                  std::to_string(r->replica.port) + " " +
+                           quoted(svc.service + "@" + std::to_string(r->replica.port) +
+                                  "\\n:" + std::to_string(r->replica.port) + " " +
                                   (r->registered ? health_name(r->health) : "not registered")),
                            ok ? "\"#d8f0d8\"" : "\"#f6d5d5\"");
       }

@@ -22,11 +22,12 @@ struct ReplicaStatus {
 // A scaled service's desired, running (registered in discovery) and healthy (passing) counts.
 struct ServiceStatus {
   ScaledService service;
-  std::string store;          // "consul at http://10.77.0.11:8500"
-  bool stored = false;        // false: no record, the default shape
+  std::string store;    // "consul at http://10.77.0.11:8500"
+  bool stored = false;  // false: no record, the default shape
   int desired = 0;
   std::vector<ReplicaStatus> replicas;
-  std::string discovery_host; // the inventory host at the discovery endpoint ("lab1"), or its address
+  std::string
+      discovery_host;  // the inventory host at the discovery endpoint ("lab1"), or its address
   [[nodiscard]] int running() const;
   [[nodiscard]] int healthy() const;
 };

@@ -1,7 +1,6 @@
 // forja scale's pure parts: the SERVICE=N argument, the stored record, placement, and the
 // variables every run gives the hosts; the KV store's Consul client against a canned server.
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 
 #include "canned_http.hpp"
@@ -21,7 +20,8 @@ namespace {
 
 std::string show(const std::vector<Replica>& list) {
   std::string out;
-  for (const auto& x : list) out += (out.empty() ? "" : " ") + x.host + ":" + std::to_string(x.port);
+  for (const auto& x : list)
+    out += (out.empty() ? "" : " ") + x.host + ":" + std::to_string(x.port);
   return out;
 }
 
@@ -81,7 +81,8 @@ TEST_CASE("the stored record is JSON with sorted hosts and ascending ports", "[s
   r.retired = {{"lab3", {5001}}};
   CHECK(record_to_json(r) ==
         R"({"desired":3,"replicas":{"lab2":[5001,5000],"lab3":[5000]},"retired":{"lab3":[5001]}})");
-  auto back = record_from_json(R"({"desired":3,"replicas":{"lab2":[5001,5000],"lab3":[5000]},"retired":{}})", "k");
+  auto back = record_from_json(
+      R"({"desired":3,"replicas":{"lab2":[5001,5000],"lab3":[5000]},"retired":{}})", "k");
   REQUIRE(back);
   CHECK(back->desired == 3);
   CHECK(back->replicas.at("lab2") == std::vector<int>{5000, 5001});
@@ -90,9 +91,11 @@ TEST_CASE("the stored record is JSON with sorted hosts and ascending ports", "[s
            {"[]", "k: expected a JSON object"},
            {R"({"replicas":{}})", "k: desired: expected a number"},
            {R"({"desired":"x"})", "k: desired: expected a number, got 'x'"},
-           {R"({"desired":1,"replicas":{"lab2":5000}})", "k: replicas.lab2: expected a list of ports"},
+           {R"({"desired":1,"replicas":{"lab2":5000}})",
+            "k: replicas.lab2: expected a list of ports"},
            {R"({"desired":1,"replicas":{"lab2":[70000]}})", "k: replicas.lab2: port out of range"},
-           {R"({"desired":2,"replicas":{"lab2":[5000,5000]}})", "k: replicas.lab2: a port listed twice"},
+           {R"({"desired":2,"replicas":{"lab2":[5000,5000]}})",
+            "k: replicas.lab2: a port listed twice"},
        }) {
     auto bad = record_from_json(json, "k");
     REQUIRE_FALSE(bad);
@@ -107,7 +110,8 @@ TEST_CASE("placement: a host without a replica first, then the least loaded on i
   auto four = must_place(4, start);
   CHECK(show(four.added) == "lab2:5001 lab3:5001");
   CHECK(four.removed.empty());
-  CHECK(show(replica_list(four.record.replicas, k_web)) == "lab2:5000 lab2:5001 lab3:5000 lab3:5001");
+  CHECK(show(replica_list(four.record.replicas, k_web)) ==
+        "lab2:5000 lab2:5001 lab3:5000 lab3:5001");
   // Three hosts, one empty: the empty one first.
   ScaleRecord two_on_two{2, {{"lab2", {5000}}, {"lab3", {5000}}}, {}};
   auto three = must_place(4, two_on_two, {}, {"lab2", "lab3", "lab5"});
@@ -121,8 +125,9 @@ TEST_CASE("placement: a host without a replica first, then the least loaded on i
   // Back up to two: the empty host, on a port it had retired (no longer retired).
   auto two = must_place(2, one.record);
   CHECK(show(two.added) == "lab3:5000");
-  CHECK(record_to_json(two.record) ==
-        R"({"desired":2,"replicas":{"lab2":[5000],"lab3":[5000]},"retired":{"lab2":[5001],"lab3":[5001]}})");
+  CHECK(
+      record_to_json(two.record) ==
+      R"({"desired":2,"replicas":{"lab2":[5000],"lab3":[5000]},"retired":{"lab2":[5001],"lab3":[5001]}})");
   // The same count again: nothing moves.
   auto same = must_place(2, two.record);
   CHECK(same.added.empty());
@@ -196,7 +201,8 @@ TEST_CASE("every host gets its replicas, retired ports and firewall ports", "[sc
   CHECK(vars("lab1")["firewall_ports"].Scalar() == "8300/tcp 8301/tcp 8301/udp 8500/tcp");
 }
 
-TEST_CASE("the Consul KV store: a value and its index, nothing for an absent key", "[scale][consul]") {
+TEST_CASE("the Consul KV store: a value and its index, nothing for an absent key",
+          "[scale][consul]") {
   test::CannedHttp consul;
   consul.serve("/v1/kv/forja/scale/web",
                R"([{"LockIndex":0,"Key":"forja/scale/web","Flags":0,"Value":")" +
@@ -233,7 +239,8 @@ TEST_CASE("status: the record beside discovery, and a Graphviz picture of it", "
   ScaleRecord r{3, {{"lab2", {5000, 5001}}, {"lab3", {5000}}}, {}};
   std::vector<ServiceInstance> found = {
       {"lab2-5000", "10.77.0.12", 5000, "", Health::passing, ""},
-      {"lab2-5001", "10.77.0.12", 5001, "", Health::critical, "health check critical: connection refused"},
+      {"lab2-5001", "10.77.0.12", 5001, "", Health::critical,
+       "health check critical: connection refused"},
       {"lab3-5001", "10.77.0.13", 5001, "", Health::passing, ""},
   };
   auto s = merge_status(web, r, found);
@@ -245,9 +252,12 @@ TEST_CASE("status: the record beside discovery, and a Graphviz picture of it", "
   CHECK(s.healthy() == 2);
   auto lines = status_lines(s);
   REQUIRE(lines.size() == 5);
-  CHECK(lines[0] == "web: desired 3, running 3, healthy 2 (consul at http://10.77.0.11:8500 key forja/scale/web)");
+  CHECK(lines[0] ==
+        "web: desired 3, running 3, healthy 2 (consul at http://10.77.0.11:8500 key "
+        "forja/scale/web)");
   CHECK(lines[1] == "  lab2       5000   lab2-5000    passing");
-  CHECK(lines[2] == "  lab2       5001   lab2-5001    critical: health check critical: connection refused");
+  CHECK(lines[2] ==
+        "  lab2       5001   lab2-5001    critical: health check critical: connection refused");
   CHECK(lines[3] == "  lab3       5000   lab3-5000    not registered");
   CHECK(lines[4] == "  lab3       5001   lab3-5001    passing (not in the record: stale)");
   auto dot = status_dot({s});
@@ -255,17 +265,20 @@ TEST_CASE("status: the record beside discovery, and a Graphviz picture of it", "
   CHECK(dot.ends_with("}\n"));
   CHECK_THAT(dot, Catch::Contains(R"("lb:web" [label="HAProxy (lab4)\nhttp://10.77.0.14:8080/")"));
   CHECK_THAT(dot, Catch::Contains(R"(subgraph "cluster_web_lab2" {)"));
-  CHECK_THAT(dot, Catch::Contains(R"("lab2-5001" [label="web@5001\n:5001 critical", fillcolor="#f6d5d5"];)"));
+  CHECK_THAT(dot, Catch::Contains(
+                      R"("lab2-5001" [label="web@5001\n:5001 critical", fillcolor="#f6d5d5"];)"));
   CHECK_THAT(dot, Catch::Contains(R"("lb:web" -> "lab2-5000";)"));
   CHECK_THAT(dot, Catch::Contains(R"("lb:web" -> "lab2-5001" [style=dashed, color=gray];)"));
-  CHECK_THAT(dot, Catch::Contains(R"("lab2-5000" -> "discovery:web" [style=dotted, label="registered"];)"));
+  CHECK_THAT(dot, Catch::Contains(
+                      R"("lab2-5000" -> "discovery:web" [style=dotted, label="registered"];)"));
   CHECK(dot.find(R"("lab3-5000" -> "discovery:web")") == std::string::npos);
   CHECK_THAT(dot, Catch::Contains("desired 3, running 3, healthy 2"));
 }
 
 // Against a real etcd (Debian's etcd-server 3.4): FORJA_TEST_ETCD=http://127.0.0.1:2379
 // forja_unit "[.etcd]". Hidden: the unit suite has no etcd of its own.
-TEST_CASE("the etcd KV store: absent, create only if absent, check-and-set, remove", "[.etcd][scale]") {
+TEST_CASE("the etcd KV store: absent, create only if absent, check-and-set, remove",
+          "[.etcd][scale]") {
   const char* endpoint = std::getenv("FORJA_TEST_ETCD");
   if (!endpoint) {
     WARN("FORJA_TEST_ETCD is not set: nothing to test");
