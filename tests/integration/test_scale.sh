@@ -114,7 +114,7 @@ forja status -i "$inv" "$site" --dot >"$work/topology.dot" || fail "status --dot
 dot -Tsvg "$work/topology.dot" >"$work/topology.svg" || fail "dot refused the picture: $(cat "$work/topology.dot")"
 grep -q '<svg' "$work/topology.svg" || fail "dot drew no SVG"
 for r in lab2-5000 lab2-5001 lab3-5000 lab3-5001; do
-  grep -q "<title>lb:web&#45;&gt;$r</title>" "$work/topology.svg" || fail "the picture has no edge balancer -> $r"
+  grep -q "<title>lb:web&#45;&gt;${r//-/"&#45;"}</title>" "$work/topology.svg" || fail "the picture has no edge balancer -> $r"
 done
 [[ -n "${FORJA_SCALE_SVG:-}" ]] && cp "$work/topology.svg" "$FORJA_SCALE_SVG"
 
