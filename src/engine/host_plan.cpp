@@ -1,5 +1,7 @@
 #include "engine/host_plan.hpp"
 
+#include <mutex>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -63,8 +65,14 @@ std::set<std::string> facts_among(const std::set<std::string>& used) {
 }
 
 // The state as written, without its `loop:` (which is not rendered: it names a list).
+// Hosts build their states in parallel from the same declaration, and yaml-cpp's assignment
+// merges the memory of the node assigned into the target's, writing to the declaration's own
+// memory: two hosts doing it at once crashed (a looped state in site.yml on lab2 and lab3).
+// Clone would lose the marks that errors point at, so the assignments take turns.
 YAML::Node without_loop(const StateDecl& decl) {
   if (!decl.loop.IsDefined()) return decl.node;
+  static std::mutex shared_declarations;
+  std::lock_guard lock(shared_declarations);
   YAML::Node out(YAML::NodeType::Map);
   for (const auto& kv : decl.node)
     if (kv.first.Scalar() != "loop") out[kv.first.Scalar()] = kv.second;

@@ -110,7 +110,10 @@ std::map<std::string, std::string> down_hosts(const ScaledService& svc, const In
 void inject_replicas(Inventory& inv, const std::vector<ScaledService>& services,
                      const std::vector<ScaleRecord>& records) {
   for (auto& h : inv.hosts) {
-    h.vars = h.vars && h.vars.IsMap() ? YAML::Clone(h.vars) : YAML::Node(YAML::NodeType::Map);
+    // A fresh map of its own: reset, never '=' (assigning would rewrite the node this one
+    // shares with any copy of the inventory, e.g. the one `forja scale` keeps unchanged).
+    YAML::Node own = h.vars && h.vars.IsMap() ? YAML::Clone(h.vars) : YAML::Node(YAML::NodeType::Map);
+    h.vars.reset(own);
     std::vector<std::string> ports;
     for (std::size_t i = 0; i < services.size(); ++i) {
       const auto& svc = services[i];
