@@ -10,6 +10,8 @@ CommandSpec facts_command();
 CommandSpec plan_command();
 CommandSpec apply_command();
 CommandSpec verify_command();
+CommandSpec scale_command();
+CommandSpec status_command();
 CommandSpec complete_command();
 
 const std::vector<CommandSpec>& all_commands() {
@@ -21,6 +23,8 @@ const std::vector<CommandSpec>& all_commands() {
       plan_command(),
       apply_command(),
       verify_command(),
+      scale_command(),
+      status_command(),
       lab_command(),
       complete_command(),  // hidden: what the shell completions ask
   };

@@ -9,6 +9,7 @@
 #include "probes/verify.hpp"
 #include "report/reporter.hpp"
 #include "report/run_report.hpp"
+#include "scale/prepare.hpp"
 #include "util/text.hpp"
 
 namespace forja {
@@ -29,9 +30,7 @@ void add_playbook_options(CLI::App& sub, PlaybookOptions& o) {
   sub.add_flag("--json", o.json, "A JSON event stream (one object per line) instead of text");
 }
 
-namespace {
 
-// The playbook with the -e variables.
 Result<Playbook> load_playbook_option(const PlaybookOptions& o) {
   auto book = load_playbook(o.playbook);
   if (!book) return book;
@@ -42,20 +41,8 @@ Result<Playbook> load_playbook_option(const PlaybookOptions& o) {
   return book;
 }
 
-}  // namespace
-
-int run_playbook_command(const PlaybookOptions& o, bool apply) {
-  auto book = load_playbook_option(o);
-  if (!book) return report_error(book.error());
-  auto inventory = load_inventory_option(o.connect);
-  if (!inventory) return report_error(inventory.error());
-  register_secrets(reporter(), *book, *inventory);
-  RunOptions run;
-  run.apply = apply && !o.check;
-  run.forks = o.connect.forks;
-  run.limit = o.limit;
-  run.tags = o.tags;
-  run.state_dir = o.state_dir.empty() ? default_state_dir(o.playbook) : o.state_dir;
+Result<RunOutcome> run_loaded_playbook(const Playbook& book, const Inventory& inventory,
+                                       const PlaybookOptions& o, const RunOptions& run) {
   auto report = make_run_report(run.apply ? ReportMode::apply : ReportMode::plan,
                                 o.json ? ReportFormat::json : ReportFormat::human, o.verbose,
                                 reporter(), o.no_diff ? DiffDisplay::hidden : DiffDisplay::shown);
@@ -69,7 +56,31 @@ int run_playbook_command(const PlaybookOptions& o, bool apply) {
                       }
                       return GatheredFacts{f.platform(), f.to_yaml(), f.describe()};
                     }};
-  auto outcome = run_playbook(*book, *inventory, run, connect, facts, fact_stub(), *report);
+  return run_playbook(book, inventory, run, connect, facts, fact_stub(), *report);
+}
+
+RunOptions run_options(const PlaybookOptions& o, bool apply) {
+  RunOptions run;
+  run.apply = apply && !o.check;
+  run.forks = o.connect.forks;
+  run.limit = o.limit;
+  run.tags = o.tags;
+  run.state_dir = o.state_dir.empty() ? default_state_dir(o.playbook) : o.state_dir;
+  return run;
+}
+
+int run_playbook_command(const PlaybookOptions& o, bool apply) {
+  auto book = load_playbook_option(o);
+  if (!book) return report_error(book.error());
+  auto inventory = load_inventory_option(o.connect);
+  if (!inventory) return report_error(inventory.error());
+  register_secrets(reporter(), *book, *inventory);
+  auto run = run_options(o, apply);
+  if (auto placed = place_scaled_replicas(*book, *inventory, run.apply ? StoreWrite::yes : StoreWrite::no);
+      !placed) {
+    return report_error(placed.error());
+  }
+  auto outcome = run_loaded_playbook(*book, *inventory, o, run);
   if (!outcome) return report_error(outcome.error());
   auto code = outcome->exit_code(!run.apply && o.exit_code);
   if (run.apply && o.verify && code == ExitCode::ok) return run_verify_command(o);

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "engine/runner.hpp"
+#include "playbook/model.hpp"
 
 namespace forja {
 
@@ -27,6 +29,17 @@ struct PlaybookOptions {
 };
 
 void add_playbook_options(CLI::App& sub, PlaybookOptions& options);
+
+// The playbook named by the options, with the -e variables.
+[[nodiscard]] Result<Playbook> load_playbook_option(const PlaybookOptions& options);
+
+// The engine's options from the command line's (plan when !apply or --check).
+[[nodiscard]] RunOptions run_options(const PlaybookOptions& options, bool apply);
+
+// Plan or apply a loaded playbook on a loaded inventory, reported as plan and apply report.
+[[nodiscard]] Result<RunOutcome> run_loaded_playbook(const Playbook& book, const Inventory& inventory,
+                                                     const PlaybookOptions& options,
+                                                     const RunOptions& run);
 
 // Validate, connect, plan or apply, report; returns the exit code.
 int run_playbook_command(const PlaybookOptions& options, bool apply);

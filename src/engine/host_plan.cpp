@@ -1,5 +1,7 @@
 #include "engine/host_plan.hpp"
 
+#include <mutex>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -63,8 +65,15 @@ std::set<std::string> facts_among(const std::set<std::string>& used) {
 }
 
 // The state as written, without its `loop:` (which is not rendered: it names a list).
+// Hosts build their states in parallel from the same declaration, and yaml-cpp's assignment
+// merges the memory of the node assigned into the target's, writing to the declaration's own
+// memory: two hosts doing it at once crashed (a looped state in site.yml on lab2 and lab3).
+// Clone would lose the marks that errors point at, so the assignments take turns.
+std::mutex g_shared_declarations;
+
 YAML::Node without_loop(const StateDecl& decl) {
   if (!decl.loop.IsDefined()) return decl.node;
+  std::lock_guard lock(g_shared_declarations);
   YAML::Node out(YAML::NodeType::Map);
   for (const auto& kv : decl.node)
     if (kv.first.Scalar() != "loop") out[kv.first.Scalar()] = kv.second;
@@ -167,6 +176,7 @@ Result<std::vector<YAML::Node>> loop_items(const StateDecl& decl, const YAML::No
 
 // The host's variables and a loop item as `item` (the variables shared, not copied).
 YAML::Node item_context(const YAML::Node& context, const YAML::Node& item) {
+  std::lock_guard lock(g_shared_declarations);  // a literal loop's item is the declaration's
   YAML::Node out(YAML::NodeType::Map);
   for (const auto& kv : context) out[kv.first.Scalar()] = kv.second;
   out["item"] = item;

@@ -4,7 +4,10 @@ a status other than 200) with the first failures, and for each replica that answ
 times and when it answered last (Unix time).
 
     python3 steady_requests.py http://10.77.0.14:8080/ 12 0.02
+
+With a fourth argument, a file name: stop as soon as that file exists (SECONDS still bounds it).
 """
+import os
 import json
 import sys
 import time
@@ -14,9 +17,10 @@ import urllib.request
 def main():
     url, seconds, interval = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
     end = time.time() + seconds
+    stop_file = sys.argv[4] if len(sys.argv) > 4 else None
     sent = failed = 0
     failures, replicas = [], {}
-    while time.time() < end:
+    while time.time() < end and not (stop_file and os.path.exists(stop_file)):
         sent += 1
         try:
             with urllib.request.urlopen(url, timeout=5) as answer:

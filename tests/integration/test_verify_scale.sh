@@ -23,7 +23,7 @@ inv="$work/lab32.yml"
   printf 'defaults:\n  user: vagrant\n  key: %s\n  known_hosts: %s\n  become: true\nhosts:\n' "$LAB_KEY" "$LAB_KNOWN_HOSTS"
   for i in $(seq 1 32); do printf '  lab%d: {address: 10.77.0.%d}\n' "$i" $((10 + i)); done
   printf 'groups:\n  discovery:\n    hosts: [lab1]\n    vars: {firewall_ports: "2379/tcp 2380/tcp"}\n'
-  printf '  web:\n    hosts: [%s]\n    vars: {firewall_ports: "5000/tcp"}\n' "$(seq -s ', ' -f 'lab%g' 2 31)"
+  printf '  web:\n    hosts: [%s]\n    vars: {firewall_ports: ""}\n' "$(seq -s ', ' -f 'lab%g' 2 31)"
   printf '  lb:\n    hosts: [lab32]\n    vars: {firewall_ports: "8080/tcp"}\n'
   printf '  etcd:\n    children: [discovery, web, lb]\n    vars: {discovery_backend: etcd, discovery_url: "http://10.77.0.11:2379"}\n'
   printf '  consul:\n    hosts: []\n  consul_release:\n    hosts: []\n'

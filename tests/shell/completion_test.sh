@@ -77,7 +77,8 @@ for shell in bash zsh; do
     continue
   fi
   # Subcommands (the hidden __complete is not one), and a subcommand's own subcommands.
-  expect $shell "" version inventory run facts plan apply verify lab
+  expect $shell "" version inventory run facts plan apply verify scale status lab
+  expect $shell "s" scale status
   expect $shell "ve" verify version
   expect $shell "lab " up down status prepare ssh stop start add remove
   # Options of the command being typed.
