@@ -96,6 +96,10 @@ int run_verify_command(const PlaybookOptions& o) {
   auto inventory = load_inventory_option(o.connect);
   if (!inventory) return report_error(inventory.error());
   register_secrets(reporter(), *book, *inventory);
+  // The replicas `forja scale` placed (never stored from here): verify expects those.
+  if (auto placed = place_scaled_replicas(*book, *inventory, StoreWrite::no); !placed) {
+    return report_error(placed.error());
+  }
   auto connect = [&](const Host& h) { return make_transport(h, o.connect); };
   VerifyOptions options;
   options.timeout = std::chrono::seconds(o.verify_timeout);

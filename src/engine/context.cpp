@@ -1,5 +1,9 @@
 #include "engine/context.hpp"
 
+#include "util/error.hpp"
+#include "util/text.hpp"
+#include "util/yaml.hpp"
+
 namespace forja {
 
 namespace {
@@ -57,6 +61,41 @@ YAML::Node host_context(const Playbook& book, const Inventory& inventory, const 
   auto ctx = host_context(book, host, facts);
   for (const auto& kv : shared_context(book, inventory)) ctx[kv.first.Scalar()] = kv.second;
   return ctx;
+}
+
+Result<std::vector<YAML::Node>> loop_list(const YAML::Node& loop, const std::string& where,
+                                          const YAML::Node& context) {
+  std::vector<YAML::Node> items;
+  if (loop.IsSequence()) {
+    for (const auto& item : loop) items.push_back(item);
+    return items;
+  }
+  auto text = trim(loop.Scalar());
+  const auto name = trim(text.substr(2, text.size() - 4));
+  if (name == "facts" || name.starts_with("facts.")) {
+    return bad_input(where +
+                     "a loop over facts is not supported (facts may change during the "
+                     "run); loop over a variable");
+  }
+  YAML::Node value;
+  value.reset(context);  // reset, never '=': assigning would change the context's own node
+  for (const auto& part : split(name, '.')) {
+    auto next = lookup(value, part);
+    if (!next.IsDefined()) {
+      std::vector<std::string> known;
+      if (value.IsMap())
+        for (const auto& kv : value) known.push_back(kv.first.Scalar());
+      return bad_input(where + "undefined variable '" + name + "'" + did_you_mean(part, known));
+    }
+    value.reset(next);
+  }
+  if (value.IsNull()) return items;
+  if (!value.IsSequence()) {
+    return bad_input(where + "'" + name + "' is " + (value.IsMap() ? "a map" : "a string") +
+                     ", not a list");
+  }
+  for (const auto& item : value) items.push_back(item);
+  return items;
 }
 
 }  // namespace forja

@@ -2,8 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <string>
+#include <vector>
+
 #include "inventory/model.hpp"
 #include "playbook/model.hpp"
+#include "util/error.hpp"
 
 namespace forja {
 
@@ -22,5 +26,11 @@ namespace forja {
 // Both in one map (one host at a time: verify, tests).
 [[nodiscard]] YAML::Node host_context(const Playbook& book, const Inventory& inventory,
                                       const Host& host, const YAML::Node& facts);
+
+// The items of a `loop:` in a host's context: a literal list as it is, or the list the one
+// variable it names ({{web_replicas}}, {{users.admins}}) holds there (null: no items). Errors
+// start with `where` (file:line:col and what loops).
+[[nodiscard]] Result<std::vector<YAML::Node>> loop_list(const YAML::Node& loop, const std::string& where,
+                                                        const YAML::Node& context);
 
 }  // namespace forja

@@ -140,38 +140,7 @@ Result<PlannedState> build_one(const StateDecl& decl, const YAML::Node& context,
 
 // The items a looped state has on this host: its literal list, or the list its variable holds.
 Result<std::vector<YAML::Node>> loop_items(const StateDecl& decl, const YAML::Node& context) {
-  std::vector<YAML::Node> items;
-  if (decl.loop.IsSequence()) {
-    for (const auto& item : decl.loop) items.push_back(item);
-    return items;
-  }
-  const auto where = at(decl.where, decl.loop).str() + ": " + decl.id + ": loop: ";
-  auto text = trim(decl.loop.Scalar());
-  const auto name = trim(text.substr(2, text.size() - 4));
-  if (name == "facts" || name.starts_with("facts.")) {
-    return bad_input(where +
-                     "a loop over facts is not supported (facts may change during the "
-                     "run); loop over a variable");
-  }
-  YAML::Node value;
-  value.reset(context);  // reset, never '=': assigning would change the context's own node
-  for (const auto& part : split(name, '.')) {
-    auto next = lookup(value, part);
-    if (!next.IsDefined()) {
-      std::vector<std::string> known;
-      if (value.IsMap())
-        for (const auto& kv : value) known.push_back(kv.first.Scalar());
-      return bad_input(where + "undefined variable '" + name + "'" + did_you_mean(part, known));
-    }
-    value.reset(next);
-  }
-  if (value.IsNull()) return items;
-  if (!value.IsSequence()) {
-    return bad_input(where + "'" + name + "' is " + (value.IsMap() ? "a map" : "a string") +
-                     ", not a list");
-  }
-  for (const auto& item : value) items.push_back(item);
-  return items;
+  return loop_list(decl.loop, at(decl.where, decl.loop).str() + ": " + decl.id + ": loop: ", context);
 }
 
 // The host's variables and a loop item as `item` (the variables shared, not copied).

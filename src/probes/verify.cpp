@@ -35,21 +35,25 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"tcp", {{"from", ArgKind::string}}},
       {"http", {{"from", ArgKind::string}, {"status", ArgKind::integer}, {"body", ArgKind::string}}},
       {"service", {}},
+      // expect_instances (instance names, e.g. what `forja scale` placed: web_instances), when
+      // not empty, is the exact set expected; otherwise one or more on each of expect_hosts.
       {"discovery", {{"backend", ArgKind::string, false, "", {"etcd", "consul"}},
                      {"endpoint", ArgKind::string, true},
-                     {"expect_hosts", ArgKind::string, true}}},
+                     {"expect_hosts", ArgKind::string, true},
+                     {"expect_instances", ArgKind::string}}},
       {"lb_spread", {{"requests", ArgKind::integer},
                      {"service", ArgKind::string, true},
                      {"backend", ArgKind::string, false, "", {"etcd", "consul"}},
                      {"endpoint", ArgKind::string, true},
-                     {"expect_hosts", ArgKind::string, true}}},
+                     {"expect_hosts", ArgKind::string, true},
+                     {"expect_instances", ArgKind::string}}},
       {"consul_members", {{"expect_hosts", ArgKind::string, true}}},
   };
   return specs;
 }
 
 const std::vector<std::string>& common_keys() {
-  static const std::vector<std::string> keys = {"hosts", "timeout", "name"};
+  static const std::vector<std::string> keys = {"hosts", "timeout", "name", "loop"};
   return keys;
 }
 
@@ -204,6 +208,17 @@ class Prober {
     return out;
   }
 
+  // The instance names of expect_instances (separated by spaces or commas).
+  static std::vector<std::string> expected_instances(const Job& job) {
+    std::vector<std::string> out;
+    for (auto& word : split(job.args.str("expect_instances"), ' ')) {
+      for (auto& name : split(word, ',')) {
+        if (!trim(name).empty()) out.push_back(trim(name));
+      }
+    }
+    return out;
+  }
+
   // Every expected host has an instance registered, every instance is passing, and none is
   // on a host not expected; a failing one is named with its cause.
   Attempt discovery(const Job& job) {
@@ -213,6 +228,7 @@ class Prober {
     if (!all) return {false, "unreachable", all.error().message};
     std::vector<std::string> names;
     auto expected = expected_addresses(job, names);
+    const auto instances = expected_instances(job);
     std::vector<std::string> listed, healthy, failing, missing, unexpected;
     for (const auto& i : *all) {
       listed.push_back(fmt::format("{} ({}:{}, {})", i.instance, i.address, i.port, health_name(i.health)));
@@ -221,11 +237,21 @@ class Prober {
       } else {
         failing.push_back(i.instance + ": " + i.cause);
       }
-      if (std::ranges::find(expected, i.address) == expected.end()) unexpected.push_back(i.instance);
+      bool wanted = instances.empty() ? std::ranges::find(expected, i.address) != expected.end()
+                                      : std::ranges::find(instances, i.instance) != instances.end();
+      if (!wanted) unexpected.push_back(i.instance);
     }
-    for (std::size_t k = 0; k < expected.size(); ++k) {
-      bool found = std::ranges::any_of(*all, [&](auto& i) { return i.address == expected[k]; });
-      if (!found) missing.push_back(names[k] + " (" + expected[k] + ")");
+    if (!instances.empty()) {
+      for (const auto& want : instances) {
+        if (std::ranges::none_of(*all, [&](auto& i) { return i.instance == want; })) {
+          missing.push_back(want + " (not registered)");
+        }
+      }
+    } else {
+      for (std::size_t k = 0; k < expected.size(); ++k) {
+        bool found = std::ranges::any_of(*all, [&](auto& i) { return i.address == expected[k]; });
+        if (!found) missing.push_back(names[k] + " (" + expected[k] + ")");
+      }
     }
     std::string value = healthy.size() == all->size()
                             ? fmt::format("{} healthy ({})", healthy.size(), summarize(healthy))
@@ -319,6 +345,13 @@ class Prober {
     }
     std::vector<std::string> names;
     auto expected = expected_addresses(job, names);
+    const auto instances = expected_instances(job);
+    for (const auto& want : instances) {
+      if (std::ranges::any_of(registered, [&](auto& i) { return i.instance == want; })) continue;
+      auto it = std::ranges::find_if(*all, [&](auto& i) { return i.instance == want; });
+      missing.push_back(want + (it == all->end() ? " (not registered in discovery)" : " (" + it->cause + ")"));
+    }
+    if (!instances.empty()) expected.clear();  // the instances say it exactly
     for (std::size_t k = 0; k < expected.size(); ++k) {
       bool passing_here = std::ranges::any_of(registered, [&](auto& i) { return i.address == expected[k]; });
       if (passing_here) continue;
@@ -359,6 +392,16 @@ YAML::Node controller_context(const Playbook& book, const Inventory& inventory) 
   return ctx;
 }
 
+// Where a node of a verify entry sits in its file.
+SourceLocation node_at(const SourceLocation& base, const YAML::Node& node) {
+  SourceLocation loc = base;
+  if (node.IsDefined() && node.Mark().line >= 0) {
+    loc.line = node.Mark().line + 1;
+    loc.column = node.Mark().column + 1;
+  }
+  return loc;
+}
+
 }  // namespace
 
 Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Inventory& inventory,
@@ -384,9 +427,41 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
     } else {
       hosts.push_back(nullptr);
     }
+    // `loop:` makes one probe per item on each host ({{item}}): a list, or the one variable
+    // that holds a host's list (site.yml: each replica on the host, `web_replicas`).
+    const auto loop = lookup(decl.node, "loop");
+    YAML::Node body = decl.node;
+    if (loop.IsDefined()) {
+      auto text = loop.IsScalar() ? trim(loop.Scalar()) : std::string();
+      bool one_variable = text.size() > 4 && text.starts_with("{{") && text.ends_with("}}") &&
+                          text.substr(2, text.size() - 4).find_first_of("{}#^&/") == std::string::npos;
+      if (!loop.IsSequence() && !one_variable) {
+        return bad_input(node_at(decl.where, loop).str() + ": " + decl.type +
+                         ": 'loop' is a list ([a, b]) or one variable that holds a list ({{ports}})");
+      }
+      body = YAML::Clone(decl.node);
+      body.remove("loop");
+    }
     for (const Host* h : hosts) {
-      auto ctx = h ? host_context(book, inventory, *h, fact_stub()) : controller_context(book, inventory);
-      auto rendered = render_all(decl.node, ctx, decl.where);
+      auto host_ctx = h ? host_context(book, inventory, *h, fact_stub()) : controller_context(book, inventory);
+      std::vector<YAML::Node> items(1);
+      if (loop.IsDefined()) {
+        auto listed = loop_list(loop, node_at(decl.where, loop).str() + ": " + decl.type + ": loop: ", host_ctx);
+        if (!listed) return std::unexpected(listed.error());
+        items = std::move(*listed);
+      }
+      for (const auto& item : items) {
+      // Looped: a new map for each item (yaml-cpp's '=' on a node writes through to the node it
+      // refers to: assigning over `item`, or over a copy of the host's context, would change
+      // the list or the context itself).
+      YAML::Node ctx(YAML::NodeType::Map);
+      if (loop.IsDefined()) {
+        for (const auto& kv : host_ctx) ctx[kv.first.Scalar()] = kv.second;
+        ctx["item"] = item;
+      } else {
+        ctx.reset(host_ctx);
+      }
+      auto rendered = render_all(body, ctx, decl.where);
       if (!rendered) return std::unexpected(rendered.error());
       auto name_node = (*rendered)[decl.type];
       if (!name_node.IsScalar()) return bad_input(decl.where.str() + ": " + decl.type + ": needs a target, e.g. '- " + decl.type + ": ...'");
@@ -400,6 +475,7 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
       jobs.push_back(Job{args, h, backend && backend.IsScalar() ? backend.Scalar() : ""});
       declared.push_back(static_cast<std::size_t>(&decl - book.verify.data()));
       timeouts.push_back(std::chrono::seconds(args.integer("timeout", options.timeout.count())));
+      }
     }
   }
   std::vector<VerifyResult> results(jobs.size());

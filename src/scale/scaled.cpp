@@ -109,6 +109,18 @@ std::map<std::string, std::string> down_hosts(const ScaledService& svc, const In
 
 void inject_replicas(Inventory& inv, const std::vector<ScaledService>& services,
                      const std::vector<ScaleRecord>& records) {
+  // Every replica of each service by instance name ("lab2-5000 lab2-5001 lab3-5000"), the same
+  // on every host: what verify expects in discovery and behind the balancer.
+  std::vector<std::string> instances(services.size());
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    std::vector<std::string> names;
+    for (const auto& h : services[i].hosts) {
+      if (auto it = records[i].replicas.find(h); it != records[i].replicas.end()) {
+        for (int p : it->second) names.push_back(h + "-" + std::to_string(p));
+      }
+    }
+    instances[i] = join(names, " ");
+  }
   for (auto& h : inv.hosts) {
     // A fresh map of its own: reset, never '=' (assigning would rewrite the node this one
     // shares with any copy of the inventory, e.g. the one `forja scale` keeps unchanged).
@@ -131,6 +143,7 @@ void inject_replicas(Inventory& inv, const std::vector<ScaledService>& services,
       }
       h.vars[svc.service + "_replicas"] = replicas;
       h.vars[svc.service + "_retired"] = retired;
+      h.vars[svc.service + "_instances"] = instances[i];
     }
     h.vars["replica_ports"] = join(ports, " ");
   }

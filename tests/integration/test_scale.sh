@@ -117,6 +117,10 @@ for r in lab2-5000 lab2-5001 lab3-5000 lab3-5001; do
   grep -q "<title>lb:web&#45;&gt;${r//-/"&#45;"}</title>" "$work/topology.svg" || fail "the picture has no edge balancer -> $r"
 done
 [[ -n "${FORJA_SCALE_SVG:-}" ]] && cp "$work/topology.svg" "$FORJA_SCALE_SVG"
+# verify expects the replicas the record places: a service and an http probe for each of the 4.
+out=$(forja verify -i "$inv" "$site") || fail "verify at web=4 failed:"$'\n'"$out"
+assert_contains "$out" "11 of 11 probes passed"
+assert_contains "$out" "4 healthy (lab2-5000, lab2-5001, lab3-5000, lab3-5001)"
 
 step web-3 "lab2-5000" "lab2-5001 lab3-5000 lab3-5001"
 assert_contains "$(cat "$work/last-scale.txt")" "web: drained lab3-5001, lab2-5001, lab3-5000 in"
@@ -128,6 +132,10 @@ for unit in lab3:5000 lab3:5001 lab2:5001; do
 done
 [[ $(ports lab2) == "5000/tcp 8301/tcp 8301/udp" ]] || fail "lab2 ports at 1: $(ports lab2)"
 [[ $(ports lab3) == "8301/tcp 8301/udp" ]] || fail "lab3 ports at 1: $(ports lab3)"
+# ...and none for the retired ones (lab3 runs no replica now).
+out=$(forja verify -i "$inv" "$site") || fail "verify at web=1 failed:"$'\n'"$out"
+assert_contains "$out" "5 of 5 probes passed"
+assert_contains "$out" "1 healthy (lab2-5000)"
 
 step web+1 "lab2-5000 lab3-5000" "lab2-5001 lab3-5001"
 [[ $(stored | json_field 'j["desired"], j["replicas"]') == "2 {'lab2': [5000], 'lab3': [5000]}" ]] ||

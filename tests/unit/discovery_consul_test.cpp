@@ -100,7 +100,7 @@ struct VerifyScenario {
   Playbook book;
   Inventory inventory;
 
-  explicit VerifyScenario(const std::string& api) {
+  explicit VerifyScenario(const std::string& api, const std::string& discovery_extra = "") {
     char tmpl[] = "/tmp/forja-consul-test-XXXXXX";
     dir = ::mkdtemp(tmpl);
     std::ofstream(dir / "book.yml") << "plays:\n  - hosts: all\n    states: []\n"
@@ -109,7 +109,7 @@ struct VerifyScenario {
                                     << api
                                     << "\"\n    expect_hosts: all\n"
                                        "  - discovery: web\n    backend: consul\n    endpoint: \""
-                                    << api << "\"\n    expect_hosts: web\n";
+                                    << api << "\"\n    expect_hosts: web\n" << discovery_extra;
     auto loaded = load_playbook((dir / "book.yml").string());
     if (!loaded) FAIL(loaded.error().message);
     book = std::move(*loaded);
@@ -172,4 +172,31 @@ TEST_CASE("verify names a Consul API that does not answer", "[discovery][consul]
   CHECK_THAT(results[0].detail, Catch::Contains("/v1/agent/members: HTTP 404"));
   CHECK_FALSE(results[1].pass);
   CHECK_THAT(results[1].detail, Catch::Contains("/v1/health/service/web: HTTP 404"));
+}
+
+TEST_CASE("verify: expect_instances is the exact set of instances (the replicas forja scale placed)",
+          "[discovery][consul][verify]") {
+  test::CannedHttp consul;
+  consul.serve("/v1/agent/members", data("agent-members-alive.json"));
+  consul.serve("/v1/health/service/web", data("health-service-web-passing.json"));
+  {
+    VerifyScenario s(consul.url(), "    expect_instances: \"lab2-5000 lab3-5000\"\n");
+    auto results = s.run();
+    REQUIRE(results.size() == 2);
+    CHECK(results[1].pass);
+    CHECK(results[1].value == "2 healthy (lab2-5000, lab3-5000)");
+  }
+  {  // one more placed than registered, one registered that is not placed
+    VerifyScenario s(consul.url(), "    expect_instances: \"lab2-5000, lab2-5001\"\n");
+    auto results = s.run();
+    REQUIRE(results.size() == 2);
+    CHECK_FALSE(results[1].pass);
+    CHECK(results[1].detail == "missing: lab2-5001 (not registered); unexpected: lab3-5000");
+  }
+  {  // empty: every host of expect_hosts is expected, as without it
+    VerifyScenario s(consul.url(), "    expect_instances: \"\"\n");
+    auto results = s.run();
+    REQUIRE(results.size() == 2);
+    CHECK(results[1].pass);
+  }
 }
