@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "lab/entries.hpp"
 #include "util/text.hpp"
 
 namespace forja::lab {
@@ -32,35 +33,33 @@ std::string render_repo_manifest(const RepoManifest& manifest) {
 
 Result<RepoManifest> parse_repo_manifest(std::string_view text, std::string_view origin) {
   RepoManifest manifest;
-  int line_no = 0;
-  for (const auto& raw : split_lines(text)) {
-    ++line_no;
-    auto line = trim(raw);
-    if (line.empty() || line.front() == '#') continue;
-    auto where = std::string(origin) + ":" + std::to_string(line_no) + ": ";
-    auto space = line.find(' ');
-    auto key = line.substr(0, space);
-    auto value = space == std::string::npos ? std::string() : line.substr(space + 1);
-    if (key == "built") {
-      manifest.built = value;
-    } else if (key == "seconds") {
-      if (!parse_number(value, manifest.seconds))
-        return fail(where + "bad seconds '" + value + "'");
-    } else if (key == "packages") {
-      if (!parse_number(value, manifest.packages)) {
-        return fail(where + "bad package count '" + value + "'");
-      }
-    } else if (key == "extra") {
-      // NAME VERSION SUITE [FILE], the file being the rest of the line (it may hold spaces).
-      auto fields = split(value, ' ');
-      if (fields.size() < 3) return fail(where + "expected 'extra NAME VERSION SUITE [FILE]'");
-      RepoExtra extra{fields[0], fields[1], fields[2], ""};
-      if (fields.size() > 3) {
-        extra.file = value.substr(fields[0].size() + fields[1].size() + fields[2].size() + 3);
-      }
-      manifest.extras.push_back(std::move(extra));
-    }  // other keys: written by a newer forja; ignored
-  }
+  auto read = for_each_entry(
+      text, origin, [&](const std::string& line, const std::string& where) -> Result<void> {
+        auto space = line.find(' ');
+        auto key = line.substr(0, space);
+        auto value = space == std::string::npos ? std::string() : line.substr(space + 1);
+        if (key == "built") {
+          manifest.built = value;
+        } else if (key == "seconds") {
+          if (!parse_number(value, manifest.seconds))
+            return fail(where + "bad seconds '" + value + "'");
+        } else if (key == "packages") {
+          if (!parse_number(value, manifest.packages)) {
+            return fail(where + "bad package count '" + value + "'");
+          }
+        } else if (key == "extra") {
+          // NAME VERSION SUITE [FILE], the file being the rest of the line (it may hold spaces).
+          auto fields = split(value, ' ');
+          if (fields.size() < 3) return fail(where + "expected 'extra NAME VERSION SUITE [FILE]'");
+          RepoExtra extra{fields[0], fields[1], fields[2], ""};
+          if (fields.size() > 3) {
+            extra.file = value.substr(fields[0].size() + fields[1].size() + fields[2].size() + 3);
+          }
+          manifest.extras.push_back(std::move(extra));
+        }  // other keys: written by a newer forja; ignored
+        return {};
+      });
+  if (!read) return std::unexpected(read.error());
   return manifest;
 }
 

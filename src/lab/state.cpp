@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "lab/entries.hpp"
 #include "lab/files.hpp"
 #include "util/text.hpp"
 
@@ -34,24 +35,24 @@ std::string render_state(const LabState& state) {
 
 Result<LabState> parse_state(std::string_view text, std::string_view origin) {
   LabState state;
-  int line_no = 0;
-  for (const auto& raw : split_lines(text)) {
-    ++line_no;
-    auto line = trim(raw);
-    if (line.empty() || line.front() == '#') continue;
-    auto where = std::string(origin) + ":" + std::to_string(line_no) + ": ";
-    auto fields = split(line, ' ');
-    if (fields.size() != 3) return fail(where + "expected 'NAME ADDRESS PID', got '" + line + "'");
-    auto index = host_index(fields[0]);
-    if (!index) return fail(where + "'" + fields[0] + "' is not a lab host name");
-    int pid = -1;
-    auto [end, ec] = std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), pid);
-    if (ec != std::errc() || end != fields[2].data() + fields[2].size() || pid < 0) {
-      return fail(where + "bad pid '" + fields[2] + "'");
-    }
-    if (state.find(fields[0])) return fail(where + "host '" + fields[0] + "' listed twice");
-    state.ensure(planned_host(*index)).pid = pid;
-  }
+  auto read = for_each_entry(
+      text, origin, [&](const std::string& line, const std::string& where) -> Result<void> {
+        auto fields = split(line, ' ');
+        if (fields.size() != 3)
+          return fail(where + "expected 'NAME ADDRESS PID', got '" + line + "'");
+        auto index = host_index(fields[0]);
+        if (!index) return fail(where + "'" + fields[0] + "' is not a lab host name");
+        int pid = -1;
+        auto [end, ec] =
+            std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), pid);
+        if (ec != std::errc() || end != fields[2].data() + fields[2].size() || pid < 0) {
+          return fail(where + "bad pid '" + fields[2] + "'");
+        }
+        if (state.find(fields[0])) return fail(where + "host '" + fields[0] + "' listed twice");
+        state.ensure(planned_host(*index)).pid = pid;
+        return {};
+      });
+  if (!read) return std::unexpected(read.error());
   return state;
 }
 
@@ -70,22 +71,18 @@ std::string render_kinds(const LabState& state) {
 }
 
 Result<void> apply_kinds(std::string_view text, std::string_view origin, LabState& state) {
-  int line_no = 0;
-  for (const auto& raw : split_lines(text)) {
-    ++line_no;
-    auto line = trim(raw);
-    if (line.empty() || line.front() == '#') continue;
-    auto where = std::string(origin) + ":" + std::to_string(line_no) + ": ";
-    auto fields = split(line, ' ');
-    if (fields.size() != 2) return fail(where + "expected 'NAME KIND', got '" + line + "'");
-    if (fields[1] != kind_name(HostKind::rpm) && fields[1] != kind_name(HostKind::debian)) {
-      return fail(where + "unknown host kind '" + fields[1] + "' (debian or rpm)");
-    }
-    if (auto* h = state.find(fields[0])) {
-      h->host.kind = fields[1] == kind_name(HostKind::rpm) ? HostKind::rpm : HostKind::debian;
-    }
-  }
-  return {};
+  return for_each_entry(
+      text, origin, [&](const std::string& line, const std::string& where) -> Result<void> {
+        auto fields = split(line, ' ');
+        if (fields.size() != 2) return fail(where + "expected 'NAME KIND', got '" + line + "'");
+        if (fields[1] != kind_name(HostKind::rpm) && fields[1] != kind_name(HostKind::debian)) {
+          return fail(where + "unknown host kind '" + fields[1] + "' (debian or rpm)");
+        }
+        if (auto* h = state.find(fields[0])) {
+          h->host.kind = fields[1] == kind_name(HostKind::rpm) ? HostKind::rpm : HostKind::debian;
+        }
+        return {};
+      });
 }
 
 Result<LabState> load_state(const std::filesystem::path& file) {
