@@ -60,15 +60,6 @@ bool mentions_item(std::string_view text) {
   return false;
 }
 
-// Whether text is one variable tag and nothing else: "{{admins}}", "{{ web.users }}".
-bool single_variable(const std::string& text) {
-  auto t = trim(text);
-  if (!t.starts_with("{{") || !t.ends_with("}}") || t.size() < 5) return false;
-  auto inner = trim(t.substr(2, t.size() - 4));
-  return !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-  });
-}
 
 // A state's `loop:`, checked: its shape, a name (or id) that tells the items apart, and the
 // items' ids when a literal list lets the load know them.
@@ -346,6 +337,15 @@ Result<void> check_references(const Playbook& book) {
 }
 
 }  // namespace
+
+bool single_variable(const std::string& text) {
+  auto t = trim(text);
+  if (!t.starts_with("{{") || !t.ends_with("}}") || t.size() < 5) return false;
+  auto inner = trim(t.substr(2, t.size() - 4));
+  return !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
+}
 
 const std::vector<std::string>& common_state_keys() {
   static const std::vector<std::string> keys = {"id",   "require", "notify", "watch",

@@ -12,4 +12,8 @@ namespace forja {
 // Errors are bad_input with file:line:column.
 [[nodiscard]] Result<Playbook> load_playbook(const std::string& path);
 
+// Whether text is one variable tag and nothing else: "{{admins}}", "{{ web.users }}" (what a
+// `loop:` may name instead of a list).
+[[nodiscard]] bool single_variable(const std::string& text);
+
 }  // namespace forja

@@ -10,6 +10,7 @@
 #include "discovery/discovery.hpp"
 #include "engine/context.hpp"
 #include "facts/facts.hpp"
+#include "playbook/load.hpp"
 #include "report/reporter.hpp"
 #include "resources/args.hpp"
 #include "template/render.hpp"
@@ -53,7 +54,7 @@ const std::vector<ProbeSpec>& probe_specs() {
 }
 
 const std::vector<std::string>& common_keys() {
-  static const std::vector<std::string> keys = {"hosts", "timeout", "name", "loop"};
+  static const std::vector<std::string> keys = {"hosts", "timeout", "name"};
   return keys;
 }
 
@@ -392,16 +393,6 @@ YAML::Node controller_context(const Playbook& book, const Inventory& inventory) 
   return ctx;
 }
 
-// Where a node of a verify entry sits in its file.
-SourceLocation node_at(const SourceLocation& base, const YAML::Node& node) {
-  SourceLocation loc = base;
-  if (node.IsDefined() && node.Mark().line >= 0) {
-    loc.line = node.Mark().line + 1;
-    loc.column = node.Mark().column + 1;
-  }
-  return loc;
-}
-
 }  // namespace
 
 Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Inventory& inventory,
@@ -432,11 +423,8 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
     const auto loop = lookup(decl.node, "loop");
     YAML::Node body = decl.node;
     if (loop.IsDefined()) {
-      auto text = loop.IsScalar() ? trim(loop.Scalar()) : std::string();
-      bool one_variable = text.size() > 4 && text.starts_with("{{") && text.ends_with("}}") &&
-                          text.substr(2, text.size() - 4).find_first_of("{}#^&/") == std::string::npos;
-      if (!loop.IsSequence() && !one_variable) {
-        return bad_input(node_at(decl.where, loop).str() + ": " + decl.type +
+      if (!loop.IsSequence() && !(loop.IsScalar() && single_variable(loop.Scalar()))) {
+        return bad_input(node_location(decl.where, loop).str() + ": " + decl.type +
                          ": 'loop' is a list ([a, b]) or one variable that holds a list ({{ports}})");
       }
       body = YAML::Clone(decl.node);
@@ -446,7 +434,7 @@ Result<std::vector<VerifyResult>> run_verify(const Playbook& book, const Invento
       auto host_ctx = h ? host_context(book, inventory, *h, fact_stub()) : controller_context(book, inventory);
       std::vector<YAML::Node> items(1);
       if (loop.IsDefined()) {
-        auto listed = loop_list(loop, node_at(decl.where, loop).str() + ": " + decl.type + ": loop: ", host_ctx);
+        auto listed = loop_list(loop, node_location(decl.where, loop).str() + ": " + decl.type + ": loop: ", host_ctx);
         if (!listed) return std::unexpected(listed.error());
         items = std::move(*listed);
       }

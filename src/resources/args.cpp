@@ -10,15 +10,6 @@ namespace forja {
 
 namespace {
 
-SourceLocation at(const SourceLocation& base, const YAML::Node& node) {
-  SourceLocation loc = base;
-  if (node.IsDefined() && node.Mark().line >= 0) {
-    loc.line = node.Mark().line + 1;
-    loc.column = node.Mark().column + 1;
-  }
-  return loc;
-}
-
 const char* kind_name(ArgKind kind) {
   switch (kind) {
     case ArgKind::string: return "a string";
@@ -61,7 +52,7 @@ Result<void> Args::check(const std::vector<ArgSpec>& specs,
     if (it == specs.end()) {
       auto all = names;
       all.insert(all.end(), common_keys.begin(), common_keys.end());
-      return std::unexpected(Error{at(m_where, kv.first).str() + ": " + m_type +
+      return std::unexpected(Error{node_location(m_where, kv.first).str() + ": " + m_type +
                                        ": unknown argument '" + key + "'" +
                                        did_you_mean(key, all),
                                    ExitCode::bad_input});
@@ -148,7 +139,7 @@ std::map<std::string, std::string> Args::map(const std::string& key) const {
 
 SourceLocation Args::where(const std::string& key) const {
   const auto v = lookup(m_source, key);
-  return v.IsDefined() ? at(m_where, v) : m_where;
+  return v.IsDefined() ? node_location(m_where, v) : m_where;
 }
 
 Error Args::error(const std::string& key, const std::string& message) const {

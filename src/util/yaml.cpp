@@ -310,4 +310,13 @@ std::string yaml_to_json(const YAML::Node& node) {
   return out + "}";
 }
 
+SourceLocation node_location(const SourceLocation& base, const YAML::Node& node) {
+  SourceLocation loc = base;
+  if (node.IsDefined() && node.Mark().line >= 0) {
+    loc.line = node.Mark().line + 1;
+    loc.column = node.Mark().column + 1;
+  }
+  return loc;
+}
+
 }  // namespace forja

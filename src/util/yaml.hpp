@@ -88,4 +88,7 @@ class YamlDoc {
 // A node as JSON: scalars become strings (they are untyped text), null becomes null.
 [[nodiscard]] std::string yaml_to_json(const YAML::Node& node);
 
+// Where `node` sits, in the file `base` names (base itself when yaml-cpp has no mark for it).
+[[nodiscard]] SourceLocation node_location(const SourceLocation& base, const YAML::Node& node);
+
 }  // namespace forja
