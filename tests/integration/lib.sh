@@ -126,3 +126,10 @@ assert_unchanged() {
   done | sort)
   [[ "$got" == "$want" ]] || fail "expected no change on $expected; recap:"$'\n'"$got"
 }
+
+# now: Unix time with milliseconds (the lab's hosts share this machine's clock).
+now() { date +%s.%3N; }
+# since T0 T1: seconds from T0 to T1, one decimal.
+since() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b - a}'; }
+# json_field EXPR: a Python expression over `j` (the JSON on stdin), printed.
+json_field() { python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"; }

@@ -19,13 +19,6 @@ export FORJA_STATE_DIR
 FORJA_STATE_DIR=$(mktemp -d)
 trap 'rm -rf "$FORJA_STATE_DIR"' EXIT
 
-# now: Unix time with milliseconds (the lab's hosts share this machine's clock).
-now() { date +%s.%3N; }
-# since T0 T1: seconds from T0 to T1, one decimal.
-since() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b - a}'; }
-# json_field EXPR: a Python expression over `j` (the JSON on stdin), printed.
-json_field() { python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"; }
-
 # The lab's repository holds Debian's consul (the built-in list names consul/bullseye).
 ls "${FORJA_LAB_CACHE:-/var/cache/forja-lab}"/repo/consul_*.deb >/dev/null 2>&1 ||
   fail "the lab's repository has no consul package: run 'forja lab down' then 'forja lab up'"

@@ -24,7 +24,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-json_field() { python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"; }
 stored() {
   curl -s -m 3 -X POST -d "{\"key\":\"$key\"}" "$etcd_api/v3/kv/range" |
     json_field '__import__("base64").b64decode(j["kvs"][0]["value"]).decode() if j.get("kvs") else ""'

@@ -24,9 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s.%3N; }
-since() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b - a}'; }
-json_field() { python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"; }
 stored() { curl -s -m 3 "$consul_api/v1/kv/forja/scale/web?raw"; }
 registered() {
   curl -s -m 3 "$consul_api/v1/health/service/web?passing" |

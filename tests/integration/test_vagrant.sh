@@ -30,8 +30,6 @@ on_exit() {
 trap on_exit EXIT
 trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2' ERR
 
-now() { date +%s%N; }
-since() { local ms=$((($2 - $1) / 1000000)); echo "$((ms / 1000)).$((ms % 1000 / 100))"; }
 # default_pids: "lab1 PID" .. "lab4 PID" from forja lab status (they must not change).
 default_pids() { forja lab status | awk '$1 ~ /^lab[1-4]$/ {print $1, $3}'; }
 # recap_line OUTPUT HOST: the host's line of the RECAP, blanks squeezed, timing dropped.
